@@ -1,0 +1,1 @@
+//! Business-hours arithmetic (SPEC §5.5).

@@ -1,0 +1,1 @@
+//! Conditions: matching and save-time validation (SPEC §5.1).

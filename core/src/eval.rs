@@ -1,0 +1,54 @@
+//! The JSON entry point shared by `anytime eval`, the wasm package and the test vectors:
+//! one function name and one argument object in, one result object out (SPEC §6).
+
+use crate::{CoreError, CoreResult};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
+
+/// Runs `function` on `input` (an object whose keys are the function's arguments; keys the
+/// function does not use are ignored).
+pub fn call(function: &str, input: Value) -> CoreResult<Value> {
+    match function {
+        _ => Err(CoreError::invalid(
+            "function",
+            format!("unknown function `{function}`"),
+        )),
+    }
+}
+
+/// Like [`call`] on one line of JSON text, always answering one line of JSON: the result or
+/// `{"error":{…}}`. This is exactly what `anytime eval` prints and the vectors expect.
+pub fn call_line(function: &str, line: &str) -> String {
+    let result = serde_json::from_str::<Value>(line)
+        .map_err(|e| CoreError::invalid("input", format!("not valid JSON: {e}")))
+        .and_then(|input| call(function, input));
+    match result {
+        Ok(value) => value.to_string(),
+        Err(e) => e.to_json().to_string(),
+    }
+}
+
+/// Deserializes the arguments (errors name the argument path), runs `f`, serializes the result.
+#[allow(dead_code)]
+fn run<A: DeserializeOwned, R: Serialize>(
+    input: Value,
+    f: impl FnOnce(A) -> CoreResult<R>,
+) -> CoreResult<Value> {
+    if !input.is_object() {
+        return Err(CoreError::invalid(
+            "input",
+            "must be a JSON object of named arguments",
+        ));
+    }
+    let args: A = serde_path_to_error::deserialize(input).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "input".to_string()
+        } else {
+            path
+        };
+        CoreError::invalid(field, e.into_inner().to_string())
+    })?;
+    let result = f(args)?;
+    serde_json::to_value(result).map_err(|e| CoreError::invalid("result", e.to_string()))
+}

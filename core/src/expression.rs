@@ -1,0 +1,1 @@
+//! Logical expressions over numbered conditions (SPEC §5.1).

@@ -1,0 +1,1 @@
+//! Field value validation by type (SPEC §5.8).

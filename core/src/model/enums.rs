@@ -1,0 +1,91 @@
+//! The closed vocabularies of SPEC §4.1.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! named_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The API spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the API spelling, ignoring ASCII case.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// Conversation status; the order is the SLA/report order of SPEC §4.1.
+    Status { New = "new", PendingInternal = "pendingInternal", PendingExternal = "pendingExternal", OnHold = "onHold", Closed = "closed" }
+);
+
+named_enum!(
+    /// Priority, most urgent first (so `Ord` sorts urgent → low).
+    Priority { Urgent = "urgent", High = "high", Normal = "normal", Low = "low" }
+);
+
+named_enum!(
+    Channel { Email = "email", Portal = "portal", Api = "api", Facebook = "facebook", Twitter = "twitter", Wechat = "wechat", Whatsapp = "whatsapp" }
+);
+
+named_enum!(
+    MessageType { Note = "note", Email = "email", Reply = "reply" }
+);
+
+named_enum!(
+    SenderType { Agent = "agent", Contact = "contact", System = "system" }
+);
+
+named_enum!(
+    AgentStatus { Online = "online", Away = "away", Offline = "offline" }
+);
+
+impl Default for Status {
+    fn default() -> Self {
+        Status::New
+    }
+}
+
+impl Default for Priority {
+    fn default() -> Self {
+        Priority::Normal
+    }
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        Channel::Api
+    }
+}
+
+impl Default for AgentStatus {
+    fn default() -> Self {
+        AgentStatus::Offline
+    }
+}
+
+impl MessageType {
+    /// Agent messages of these types are public replies (they stop SLA response clocks).
+    pub fn is_public(self) -> bool {
+        !matches!(self, MessageType::Note)
+    }
+}

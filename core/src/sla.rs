@@ -1,0 +1,1 @@
+//! SLA policy choice and targets (SPEC §5.6).

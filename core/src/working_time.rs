@@ -1,0 +1,1 @@
+//! Working time and holidays: the settings business hours run on (SPEC §4.8).
