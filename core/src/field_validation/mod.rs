@@ -151,13 +151,13 @@ fn canonical_id(fields: &FieldSet, id: &FieldId) -> FieldId {
 }
 
 /// An object of which only the `id` matters.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct HasId<T> {
     pub id: T,
 }
 
 /// One entry of `validateFields.values`; `null` counts as empty (clearing the field).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ValueEntry {
     pub id: FieldId,
     #[serde(default)]
