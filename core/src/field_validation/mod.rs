@@ -28,7 +28,10 @@ pub use change::FieldChange;
 pub use definition::check_definition;
 pub use known::{Known, Roster};
 pub use required::{is_filled, missing_required, require_filled};
-pub use value::{check_custom, DEFAULT_TEXTAREA_LENGTH, DEFAULT_TEXT_LENGTH};
+pub use value::{
+    check_custom, date as check_date, email as check_email, url as check_url,
+    DEFAULT_TEXTAREA_LENGTH, DEFAULT_TEXT_LENGTH,
+};
 
 use crate::model::{AgentId, DepartmentId, FieldDef, FieldId, FieldSet, FieldValue};
 use crate::{CoreError, CoreResult, ErrorDetail};
