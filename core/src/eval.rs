@@ -9,6 +9,10 @@ use serde_json::Value;
 /// function does not use are ignored).
 pub fn call(function: &str, input: Value) -> CoreResult<Value> {
     match function {
+        "validateFields" => run(input, |args| {
+            Ok(crate::field_validation::validate_fields(args))
+        }),
+        "applyCommand" => run(input, crate::conversation::apply_command_input),
         _ => Err(CoreError::invalid(
             "function",
             format!("unknown function `{function}`"),
@@ -29,7 +33,6 @@ pub fn call_line(function: &str, line: &str) -> String {
 }
 
 /// Deserializes the arguments (errors name the argument path), runs `f`, serializes the result.
-#[allow(dead_code)]
 fn run<A: DeserializeOwned, R: Serialize>(
     input: Value,
     f: impl FnOnce(A) -> CoreResult<R>,

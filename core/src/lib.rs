@@ -9,10 +9,12 @@
 //! - §5.1 conditions: [`condition`], logical expressions: [`expression`]
 //! - §5.5 business hours: [`working_time`] (the settings), [`business_hours`] (the arithmetic)
 //! - §5.6 SLA: [`sla`]
+//! - §5.7 conversation state: [`conversation`]
 //! - §5.8 field validation: [`field_validation`]
 
 pub mod business_hours;
 pub mod condition;
+pub mod conversation;
 pub mod error;
 pub mod eval;
 pub mod expression;
