@@ -9,6 +9,11 @@ use serde_json::Value;
 /// function does not use are ignored).
 pub fn call(function: &str, input: Value) -> CoreResult<Value> {
     match function {
+        "allocate" => run(input, |a| Ok(crate::allocation::api::allocate_json(a))),
+        // An extension beyond SPEC §6: the waiting queue of §5.3.
+        "allocateWaiting" => run(input, |a| {
+            Ok(crate::allocation::api::allocate_waiting_json(a))
+        }),
         _ => Err(CoreError::invalid(
             "function",
             format!("unknown function `{function}`"),

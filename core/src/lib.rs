@@ -10,7 +10,9 @@
 //! - §5.5 business hours: [`working_time`] (the settings), [`business_hours`] (the arithmetic)
 //! - §5.6 SLA: [`sla`]
 //! - §5.8 field validation: [`field_validation`]
+//! - §5.3 auto allocation: [`allocation`]
 
+pub mod allocation;
 pub mod business_hours;
 pub mod condition;
 pub mod error;

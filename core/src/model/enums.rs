@@ -59,24 +59,32 @@ named_enum!(
     AgentStatus { Online = "online", Away = "away", Offline = "offline" }
 );
 
+// The enums come from a macro, where `#[derive(Default)]` cannot mark the default variant.
+#[allow(clippy::derivable_impls)]
 impl Default for Status {
     fn default() -> Self {
         Status::New
     }
 }
 
+// The enums come from a macro, where `#[derive(Default)]` cannot mark the default variant.
+#[allow(clippy::derivable_impls)]
 impl Default for Priority {
     fn default() -> Self {
         Priority::Normal
     }
 }
 
+// The enums come from a macro, where `#[derive(Default)]` cannot mark the default variant.
+#[allow(clippy::derivable_impls)]
 impl Default for Channel {
     fn default() -> Self {
         Channel::Api
     }
 }
 
+// The enums come from a macro, where `#[derive(Default)]` cannot mark the default variant.
+#[allow(clippy::derivable_impls)]
 impl Default for AgentStatus {
     fn default() -> Self {
         AgentStatus::Offline
