@@ -53,9 +53,11 @@ pub struct AllocateWaitingArgs {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AllocateWaitingResult {
+    /// In the order they were made.
     pub assignments: Vec<QueueAssignment>,
-    pub waiting: Vec<ConversationId>,
     pub state: AllocationState,
+    /// Still waiting, in queue order.
+    pub waiting: Vec<ConversationId>,
 }
 
 pub fn allocate_waiting_json(args: AllocateWaitingArgs) -> AllocateWaitingResult {
@@ -68,7 +70,7 @@ pub fn allocate_waiting_json(args: AllocateWaitingArgs) -> AllocateWaitingResult
     );
     AllocateWaitingResult {
         assignments: run.assignments,
-        waiting: run.waiting,
         state,
+        waiting: run.waiting,
     }
 }

@@ -15,8 +15,8 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueueAssignment {
-    pub conversation_id: ConversationId,
     pub agent_id: AgentId,
+    pub conversation_id: ConversationId,
 }
 
 /// The result of a queue run: the assignments in the order they were made, and the

@@ -114,11 +114,13 @@ impl<'de> Deserialize<'de> for LoadByStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AgentMemory {
+    // Fields in alphabetical order, so JSON prints the same with or without serde_json's
+    // `preserve_order`.
+    /// The conversations this allocator has given the agent, by their status then.
+    pub added_load: LoadByStatus,
     /// The state's `allocationCount` right after this agent's latest allocation (0 = never),
     /// for least-recently-allocated ties.
     pub last_allocated: u64,
-    /// The conversations this allocator has given the agent, by their status then.
-    pub added_load: LoadByStatus,
 }
 
 /// Per-agent memories with constant-time lookup by id. In JSON an object keyed by agent id
@@ -206,13 +208,15 @@ impl<'de> Deserialize<'de> for AgentMemories {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AllocationState {
-    /// Per pool, the agent who got that pool's latest round-robin turn.
-    pub round_robin_cursors: BTreeMap<PoolKey, AgentId>,
-    /// How many allocations this allocator has made; the clock of `lastAllocated`.
-    pub allocation_count: u64,
+    // Fields in alphabetical order, so JSON prints the same with or without serde_json's
+    // `preserve_order`.
     /// Per agent, when it was last allocated and the load this allocator has added; an agent
     /// missing here was never allocated and so is the least recent of all.
     pub agents: AgentMemories,
+    /// How many allocations this allocator has made; the clock of `lastAllocated`.
+    pub allocation_count: u64,
+    /// Per pool, the agent who got that pool's latest round-robin turn.
+    pub round_robin_cursors: BTreeMap<PoolKey, AgentId>,
 }
 
 impl AllocationState {
