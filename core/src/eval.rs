@@ -13,6 +13,11 @@ pub fn call(function: &str, input: Value) -> CoreResult<Value> {
             Ok(crate::field_validation::validate_fields(args))
         }),
         "applyCommand" => run(input, crate::conversation::apply_command_input),
+        "allocate" => run(input, |a| Ok(crate::allocation::api::allocate_json(a))),
+        // An extension beyond SPEC §6: the waiting queue of §5.3.
+        "allocateWaiting" => run(input, |a| {
+            Ok(crate::allocation::api::allocate_waiting_json(a))
+        }),
         _ => Err(CoreError::invalid(
             "function",
             format!("unknown function `{function}`"),

@@ -11,7 +11,9 @@
 //! - §5.6 SLA: [`sla`]
 //! - §5.7 conversation state: [`conversation`]
 //! - §5.8 field validation: [`field_validation`]
+//! - §5.3 auto allocation: [`allocation`]
 
+pub mod allocation;
 pub mod business_hours;
 pub mod condition;
 pub mod conversation;
