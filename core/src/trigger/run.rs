@@ -167,7 +167,8 @@ fn fire(
                     trigger_id: trigger.id(),
                     details: error.details().to_vec(),
                 });
-                return Ok(email_if_any(trigger, run, out));
+                email_if_any(trigger, run, out);
+                return Ok(());
             }
             Err(other) => return Err(other),
         };
