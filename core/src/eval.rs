@@ -12,6 +12,7 @@ pub fn call(function: &str, input: Value) -> CoreResult<Value> {
         "validateFields" => run(input, |args| {
             Ok(crate::field_validation::validate_fields(args))
         }),
+        "parseLogicalExpression" => run(input, crate::expression::parse_logical_expression),
         "applyCommand" => run(input, crate::conversation::apply_command_input),
         _ => Err(CoreError::invalid(
             "function",
