@@ -13,6 +13,7 @@ pub fn call(function: &str, input: Value) -> CoreResult<Value> {
             Ok(crate::field_validation::validate_fields(args))
         }),
         "parseLogicalExpression" => run(input, crate::expression::parse_logical_expression),
+        "evaluateConditions" => run(input, crate::condition::evaluate_conditions),
         "applyCommand" => run(input, crate::conversation::apply_command_input),
         _ => Err(CoreError::invalid(
             "function",
