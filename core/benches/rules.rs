@@ -7,8 +7,7 @@ use anytime_core::field_validation::Known;
 use anytime_core::model::{Context, Conversation, ConversationId, FieldSet, Status};
 use anytime_core::routing::{AccountAssignment, People, Router, RoutingConfig};
 use anytime_core::trigger::{
-    compile_trigger, run_triggers, Occurrence, RunEnv, SiteInfo, Trigger, TriggerEvent,
-    TriggerSet,
+    compile_trigger, run_triggers, Occurrence, RunEnv, SiteInfo, Trigger, TriggerEvent, TriggerSet,
 };
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use serde_json::json;

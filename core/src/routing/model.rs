@@ -1,5 +1,6 @@
 //! The routing configuration as the API stores it (SPEC §4.4).
 
+use crate::condition::Conditions;
 use crate::model::{Priority, RuleId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -38,7 +39,7 @@ pub struct CustomRule {
     #[serde(default)]
     pub name: String,
     #[serde(default)]
-    pub conditions: serde_json::Value,
+    pub conditions: Conditions,
     pub route_to_object: RouteObject,
     pub route_to_id: Uuid,
     #[serde(default)]

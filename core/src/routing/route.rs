@@ -118,7 +118,7 @@ impl Router {
                 id: rule.route_to_id,
             };
             checks.push((format!("rules[{i}].routeToId"), rule_target));
-            match CompiledConditions::compile_value(&rule.conditions, fields) {
+            match rule.conditions.compile(fields) {
                 Ok(conditions) => {
                     if rule.is_enable {
                         rules.push((

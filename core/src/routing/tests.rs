@@ -4,6 +4,11 @@ use crate::model::{
     Priority, RuleId,
 };
 use proptest::prelude::*;
+
+fn conditions(value: serde_json::Value) -> crate::condition::Conditions {
+    serde_json::from_value(value).unwrap()
+}
+
 use serde_json::json;
 use uuid::Uuid;
 
@@ -36,7 +41,9 @@ fn subject_rule(id: u128, order: i64, word: &str, object: RouteObject, to: u128)
         order_index: order,
         is_enable: true,
         name: format!("rule {id}"),
-        conditions: json!({"when": "all", "list": [{"fieldId": "subject", "matchType": "contains", "value": word}]}),
+        conditions: conditions(
+            json!({"when": "all", "list": [{"fieldId": "subject", "matchType": "contains", "value": word}]}),
+        ),
         route_to_object: object,
         route_to_id: uid(to),
         route_to_priority: None,
@@ -199,7 +206,9 @@ fn inactive_agent_falls_back_to_match_failed_then_to_nobody() {
 fn saving_names_every_bad_part() {
     let w = World::new();
     let mut bad_condition = subject_rule(11, 0, "x", RouteObject::Agent, 1);
-    bad_condition.conditions = json!({"when": "all", "list": [{"fieldId": "subject", "matchType": "isMoreThan", "value": "3"}]});
+    bad_condition.conditions = conditions(
+        json!({"when": "all", "list": [{"fieldId": "subject", "matchType": "isMoreThan", "value": "3"}]}),
+    );
     let missing_agent = subject_rule(12, 1, "x", RouteObject::Agent, 77);
     let mut config = rules_config(vec![bad_condition, missing_agent]);
     config.match_failed_to_id = None;

@@ -33,15 +33,10 @@ pub fn compile_trigger(
 ) -> CoreResult<CompiledTrigger> {
     let mut details: Vec<ErrorDetail> = Vec::new();
 
-    let conditions = match CompiledConditions::compile_value(&trigger.conditions, fields) {
+    let conditions = match trigger.conditions.compile(fields) {
         Ok(c) => Some(c),
         Err(e) => {
-            details.extend(e.details().iter().cloned().map(|mut d| {
-                if !d.field.starts_with("conditions") {
-                    d.field = format!("conditions.{}", d.field);
-                }
-                d
-            }));
+            details.extend(e.nested("conditions").details().iter().cloned());
             None
         }
     };

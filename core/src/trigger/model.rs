@@ -1,5 +1,6 @@
 //! Triggers as the API stores them (SPEC §4.6).
 
+use crate::condition::Conditions;
 use crate::model::{AgentId, FieldId, FieldValue, RuleId, Status};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -98,9 +99,8 @@ pub struct Trigger {
     #[serde(default = "yes")]
     pub enable: bool,
     pub event: TriggerEvent,
-    /// The API's conditions object (or bare list); compiled against the site's fields.
     #[serde(default)]
-    pub conditions: serde_json::Value,
+    pub conditions: Conditions,
     /// For `staysAtStatusPeriod`: the status to stay in, and for how long.
     #[serde(default)]
     pub stay_status: Option<Status>,

@@ -7,6 +7,11 @@ use crate::model::{
 };
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
+
+fn conditions(value: serde_json::Value) -> crate::condition::Conditions {
+    serde_json::from_value(value).unwrap()
+}
+
 use serde_json::json;
 use uuid::Uuid;
 
@@ -33,7 +38,7 @@ fn with_status(mut t: Trigger, status: &str) -> Trigger {
 }
 
 fn when_status(mut t: Trigger, status: &str) -> Trigger {
-    t.conditions = json!([{"fieldId": "status", "matchType": "is", "value": status}]);
+    t.conditions = conditions(json!([{"fieldId": "status", "matchType": "is", "value": status}]));
     t
 }
 
@@ -148,7 +153,8 @@ fn triggers_run_in_order_against_the_updated_conversation() {
         value: crate::model::FieldValue::Text("urgent".into()),
     });
     let mut first = first;
-    first.conditions = json!([{"fieldId": "priority", "matchType": "is", "value": "urgent"}]);
+    first.conditions =
+        conditions(json!([{"fieldId": "priority", "matchType": "is", "value": "urgent"}]));
     let out = f.run(
         &[first, zeroth],
         TriggerEvent::ConversationCreated,
@@ -221,7 +227,8 @@ fn a_cascade_stops_after_ten_rounds() {
     let triggers: Vec<Trigger> = (0..12u128)
         .map(|k| {
             let mut t = trigger(100 + k, TriggerEvent::StatusIsChanged, -(k as i64));
-            t.conditions = json!([{"fieldId": "step", "matchType": "is", "value": k.to_string()}]);
+            t.conditions =
+                conditions(json!([{"fieldId": "step", "matchType": "is", "value": k.to_string()}]));
             t.auto_update = vec![
                 AutoUpdate {
                     field_id: crate::model::FieldId::new("step"),
@@ -376,7 +383,7 @@ fn saving_rejects_bad_triggers_naming_each_field() {
         field_id: crate::model::FieldId::new("status"),
         value: crate::model::FieldValue::Text("sleeping".into()),
     });
-    t.conditions = json!([{"fieldId": "nope", "matchType": "is", "value": "x"}]);
+    t.conditions = conditions(json!([{"fieldId": "nope", "matchType": "is", "value": "x"}]));
     let err = compile_trigger(&t, &f.fields, &f.known).unwrap_err();
     let fields: Vec<&str> = err.details().iter().map(|d| d.field.as_str()).collect();
     for expected in [
