@@ -12,6 +12,26 @@ pub fn fold(text: &str) -> String {
     text.chars().map(fold_char).collect()
 }
 
+/// `fold(haystack).contains(needle)` for a `needle` already folded; no allocation when the
+/// haystack is ASCII (the common case, and the hot loop of routing through many rules).
+pub fn contains_folded(haystack: &str, needle: &str) -> bool {
+    if haystack.is_ascii() {
+        // A folded ASCII text is ASCII: it cannot contain a non-ASCII needle.
+        let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+        return needle.is_ascii()
+            && (n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)));
+    }
+    fold(haystack).contains(needle)
+}
+
+/// `fold(text) == folded`, allocating only for non-ASCII text.
+pub fn equals_folded(text: &str, folded: &str) -> bool {
+    if text.is_ascii() {
+        return text.eq_ignore_ascii_case(folded) && folded.is_ascii();
+    }
+    fold(text) == folded
+}
+
 fn fold_char(c: char) -> char {
     match c {
         '\u{00B5}' => '\u{03BC}',              // micro sign → mu
@@ -38,7 +58,20 @@ fn fold_char(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{contains_folded, equals_folded, fold};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn fast_paths_agree_with_folding(
+            haystack in "[a-zA-Z ßſKΣς\u{212A}-]{0,12}",
+            needle in "[a-zA-Z ßſKΣς\u{212A}-]{0,4}",
+        ) {
+            let folded = fold(&needle);
+            prop_assert_eq!(contains_folded(&haystack, &folded), fold(&haystack).contains(&folded));
+            prop_assert_eq!(equals_folded(&haystack, &folded), fold(&haystack) == folded);
+        }
+    }
 
     #[test]
     fn simple_folding() {

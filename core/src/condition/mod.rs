@@ -232,9 +232,13 @@ impl CompiledConditions {
         (matched, results)
     }
 
-    /// Just the verdict.
+    /// Just the verdict; `all` and `any` stop at the first deciding condition.
     pub fn matches(&self, conv: &Conversation, ctx: &Context) -> bool {
-        self.evaluate(conv, ctx).0
+        match &self.combine {
+            Combine::All => self.checks.iter().all(|c| c.evaluate(conv, ctx)),
+            Combine::Any => self.checks.iter().any(|c| c.evaluate(conv, ctx)),
+            Combine::Expression(_) => self.evaluate(conv, ctx).0,
+        }
     }
 
     pub fn len(&self) -> usize {

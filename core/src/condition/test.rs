@@ -1,7 +1,7 @@
 //! One condition compiled: the operand parsed for its field's kind at save time, so
 //! evaluation never parses the rule's value again and cannot fail.
 
-use super::fold::fold;
+use super::fold::{contains_folded, equals_folded, fold};
 use super::match_type::{Kind, MatchType};
 use super::source::{local_date, Source};
 use crate::model::{
@@ -77,8 +77,8 @@ impl Check {
     fn positive(&self, conv: &Conversation, ctx: &Context) -> bool {
         let source = &self.source;
         match &self.test {
-            Test::TextContains(needle) => fold(&source.text(conv, ctx)).contains(needle.as_str()),
-            Test::TextIs(value) => fold(&source.text(conv, ctx)) == *value,
+            Test::TextContains(needle) => contains_folded(&source.text(conv, ctx), needle),
+            Test::TextIs(value) => equals_folded(&source.text(conv, ctx), value),
             Test::Integer(order, value) => source
                 .custom_text(conv)
                 .and_then(|t| t.trim().parse::<i64>().ok())
