@@ -132,9 +132,12 @@ impl Router {
                         ));
                     }
                 }
-                Err(e) => {
-                    details.extend(e.nested(&format!("rules[{i}]")).details().iter().cloned())
-                }
+                Err(e) => details.extend(
+                    e.nested(&format!("rules[{i}].conditions"))
+                        .details()
+                        .iter()
+                        .cloned(),
+                ),
             }
         }
         if let Some(people) = people {
