@@ -12,6 +12,7 @@
 //! - §5.7 conversation state: [`conversation`]
 //! - §5.8 field validation: [`field_validation`]
 //! - §5.3 auto allocation: [`allocation`]
+//! - §5.9 inbound decisions and reply headers: [`inbound`]
 
 pub mod allocation;
 pub mod business_hours;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod eval;
 pub mod expression;
 pub mod field_validation;
+pub mod inbound;
 pub mod model;
 pub mod sla;
 pub mod working_time;
