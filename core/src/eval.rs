@@ -12,7 +12,11 @@ pub fn call(function: &str, input: Value) -> CoreResult<Value> {
         "validateFields" => run(input, |args| {
             Ok(crate::field_validation::validate_fields(args))
         }),
+        "parseLogicalExpression" => run(input, crate::expression::parse_logical_expression),
+        "evaluateConditions" => run(input, crate::condition::evaluate_conditions),
         "applyCommand" => run(input, crate::conversation::apply_command_input),
+        "route" => run(input, crate::routing::route_json),
+        "runTriggers" => run(input, crate::trigger::run_triggers_json),
         "allocate" => run(input, |a| Ok(crate::allocation::api::allocate_json(a))),
         // An extension beyond SPEC §6: the waiting queue of §5.3.
         "allocateWaiting" => run(input, |a| {

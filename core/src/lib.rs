@@ -11,7 +11,9 @@
 //! - §5.6 SLA: [`sla`]
 //! - §5.7 conversation state: [`conversation`]
 //! - §5.8 field validation: [`field_validation`]
+//! - §5.2 routing: [`routing`]
 //! - §5.3 auto allocation: [`allocation`]
+//! - §5.4 triggers: [`trigger`]
 //! - §5.9 inbound decisions and reply headers: [`inbound`]
 
 pub mod allocation;
@@ -24,7 +26,9 @@ pub mod expression;
 pub mod field_validation;
 pub mod inbound;
 pub mod model;
+pub mod routing;
 pub mod sla;
+pub mod trigger;
 pub mod working_time;
 
 pub use error::{CoreError, CoreResult, ErrorDetail};
