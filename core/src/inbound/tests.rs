@@ -332,3 +332,29 @@ proptest! {
         prop_assert_eq!(blocked, really_sub);
     }
 }
+
+proptest! {
+    /// Stands in for a fuzz target until the fuzz project exists: any text in the parsed
+    /// fields gives a decision, never a panic.
+    #[test]
+    fn arbitrary_text_never_panics(
+        from in "\\PC{0,30}",
+        subject in "(\\PC|\\[#[0-9]{0,3}\\]?){0,20}",
+        in_reply_to in prop::option::of("\\PC{0,30}"),
+        references in prop::collection::vec("\\PC{0,30}", 0..4),
+        header in ("\\PC{0,12}", "\\PC{0,12}"),
+    ) {
+        let m = InboundMessage {
+            message_id: in_reply_to.clone(),
+            from,
+            subject: subject.clone(),
+            in_reply_to,
+            references,
+            headers: Headers::new([header]),
+            ..InboundMessage::default()
+        };
+        let _ = config().compile().unwrap().decide(&m, now());
+        let _ = reply_subject(&subject, ConversationId(1));
+        let _ = m.lookup_ids();
+    }
+}
