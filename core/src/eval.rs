@@ -22,6 +22,7 @@ pub fn call(function: &str, input: Value) -> CoreResult<Value> {
         "allocateWaiting" => run(input, |a| {
             Ok(crate::allocation::api::allocate_waiting_json(a))
         }),
+        "processInbound" => run(input, crate::inbound::api::process_inbound_json),
         _ => Err(CoreError::invalid(
             "function",
             format!("unknown function `{function}`"),
