@@ -15,6 +15,8 @@
 mod lexer;
 mod parser;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use crate::{CoreError, CoreResult, ErrorDetail};
