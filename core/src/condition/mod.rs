@@ -23,6 +23,8 @@
 
 mod fold;
 mod match_type;
+#[cfg(test)]
+mod proptests;
 mod source;
 mod test;
 #[cfg(test)]

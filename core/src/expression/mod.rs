@@ -15,6 +15,8 @@
 mod lexer;
 mod parser;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use crate::{CoreError, CoreResult, ErrorDetail};
@@ -179,7 +181,20 @@ pub fn parse_raw(text: &str, condition_count: usize) -> Result<Expr, ParseError>
         ));
     }
     let tokens = lexer::tokenize(&chars)?;
-    parser::Parser::new(&tokens, condition_count).parse()
+    let expr = parser::Parser::new(&tokens, condition_count).parse()?;
+    // Compact input (`1or2or3…`) can print longer than it was written; a canonical form
+    // over the limit would not parse back, so such input is refused as a whole (found by
+    // the fuzz target).
+    let canonical_length = expr.to_string().chars().count();
+    if canonical_length > MAX_LENGTH {
+        return Err(ParseError::new(
+            0,
+            format!(
+                "canonical form would be {canonical_length} characters, longer than {MAX_LENGTH}"
+            ),
+        ));
+    }
+    Ok(expr)
 }
 
 /// Arguments of `parseLogicalExpression` (SPEC §6).

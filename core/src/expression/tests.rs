@@ -109,3 +109,20 @@ fn error_detail_names_the_expression_field() {
     assert_eq!(d.field, "expression");
     assert_eq!(d.position, Some(6));
 }
+
+/// Fuzz crash: compact input whose canonical form (with spaces) passed the length limit.
+#[test]
+fn canonical_form_is_never_over_the_limit() {
+    let compact = format!("6{}", "or6".repeat(333));
+    assert_eq!(compact.len(), 1_000);
+    let e = parse_raw(&compact, 9).unwrap_err();
+    assert_eq!(e.position, 0);
+    assert_eq!(
+        e.message,
+        "canonical form would be 1666 characters, longer than 1000"
+    );
+    let fits = format!("6{}", "or6".repeat(199));
+    let canonical = parse(&fits, 9).unwrap().to_string();
+    assert_eq!(canonical.len(), 996);
+    assert_eq!(parse(&canonical, 9).unwrap().to_string(), canonical);
+}
