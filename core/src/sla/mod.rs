@@ -7,10 +7,12 @@
 
 mod clock;
 mod policy;
+mod rules;
 mod targets;
 
 pub use clock::{CalendarTime, OpenTime};
-pub use policy::{choose_policy, OperationalHour, SlaPolicy};
+pub use policy::{OperationalHour, SlaPolicy};
+pub use rules::{SlaOutcome, SlaRules};
 pub use targets::{compute_targets, Breach, SlaTarget, SlaTargets, TargetSeconds};
 
 #[cfg(test)]
