@@ -83,9 +83,11 @@ impl BusinessCalendar {
         while (date - first).num_days() <= MAX_DAYS {
             // Jump whole regular weeks strictly before the one where the answer lies.
             if date > self.local_date(start) + Duration::days(1) {
-                let (weeks, next) = self.regular_weeks(date, (remaining - 1) / self.week_seconds);
+                let (weeks, open, next) =
+                    self.regular_weeks(date, (remaining - 1) / self.week_seconds);
                 if weeks > 0 {
-                    remaining -= weeks * self.week_seconds;
+                    // open ≤ weeks × week_seconds < remaining: the answer lies later.
+                    remaining -= open;
                     date = next;
                     continue;
                 }
@@ -120,9 +122,9 @@ impl BusinessCalendar {
         while date <= last {
             if date > self.local_date(from) + Duration::days(1) {
                 let whole = (last - date).num_days() / 7 - 1;
-                let (weeks, next) = self.regular_weeks(date, whole.max(0));
+                let (weeks, open, next) = self.regular_weeks(date, whole.max(0));
                 if weeks > 0 {
-                    total += weeks * self.week_seconds;
+                    total += open;
                     date = next;
                     continue;
                 }
@@ -150,43 +152,49 @@ impl BusinessCalendar {
             .any(|(open, close)| open <= t && t < close)
     }
 
-    /// Up to `max` whole weeks from `date` (a local date) whose open time is exactly
-    /// `week_seconds` each — no holiday, no change of offset — and the date after them.
-    fn regular_weeks(&self, date: NaiveDate, max: i64) -> (i64, NaiveDate) {
+    /// Up to `max` whole weeks from `date` (a local date) in which no UTC offset changes,
+    /// their open seconds (the schedule's, minus the holidays in them) and the date after
+    /// them. A zone without DST jumps all `max` weeks at once.
+    fn regular_weeks(&self, date: NaiveDate, max: i64) -> (i64, i64, NaiveDate) {
         if max <= 0 {
-            return (0, date);
+            return (0, 0, date);
         }
-        if self.fixed_offset {
-            // Only holidays break the pattern: stop at the week holding the next one.
-            let weeks = match self.holidays.range(date..).next() {
-                Some(holiday) => ((*holiday - date).num_days() / 7).min(max),
-                None => max,
-            };
-            return (weeks, date + Duration::weeks(weeks));
-        }
-        let mut weeks = 0;
-        let mut cursor = date;
-        while weeks < max {
-            let next = cursor + Duration::weeks(1);
-            let holiday = self.holidays.range(cursor..next).next().is_some();
-            if holiday || self.offset_at_midnight(cursor) != self.offset_at_midnight(next) {
-                break;
+        let weeks = if self.fixed_offset {
+            max
+        } else {
+            let mut weeks = 0;
+            let offset = self.offset_at(date - Duration::days(1));
+            while weeks < max
+                && self.offset_at(date + Duration::weeks(weeks + 1) + Duration::days(1)) == offset
+            {
+                weeks += 1;
             }
-            weeks += 1;
-            cursor = next;
-        }
-        (weeks, cursor)
+            weeks
+        };
+        let end = date + Duration::weeks(weeks);
+        let lost: i64 = self
+            .holidays
+            .range(date..end)
+            .map(|h| self.nominal_day_seconds(*h))
+            .sum();
+        (weeks, weeks * self.week_seconds - lost, end)
     }
 
-    fn offset_at_midnight(&self, date: NaiveDate) -> i32 {
-        self.resolve(date, 0)
-            .map(|t| {
-                self.tz
-                    .offset_from_utc_datetime(&t.naive_utc())
-                    .fix()
-                    .local_minus_utc()
-            })
-            .unwrap_or_default()
+    fn nominal_day_seconds(&self, date: NaiveDate) -> i64 {
+        self.week[date.weekday().num_days_from_sunday() as usize]
+            .iter()
+            .map(|w| i64::from(w.seconds()))
+            .sum()
+    }
+
+    /// The UTC offset at `date`'s UTC midnight. Local midnights lie within a day of UTC ones,
+    /// so samples a day before a local week and a day after it bracket it; equal samples
+    /// mean no offset change in it, as no zone changes its offset twice within nine days.
+    fn offset_at(&self, date: NaiveDate) -> i32 {
+        self.tz
+            .offset_from_utc_datetime(&date.and_time(NaiveTime::MIN))
+            .fix()
+            .local_minus_utc()
     }
 
     fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
