@@ -12,6 +12,8 @@ pub fn call(function: &str, input: Value) -> CoreResult<Value> {
         "validateFields" => run(input, |args| {
             Ok(crate::field_validation::validate_fields(args))
         }),
+        "addBusinessTime" => run(input, crate::business_hours::add_business_time),
+        "businessTimeBetween" => run(input, crate::business_hours::business_time_between),
         "applyCommand" => run(input, crate::conversation::apply_command_input),
         _ => Err(CoreError::invalid(
             "function",

@@ -1,0 +1,127 @@
+//! Unit tests and properties of the calendar arithmetic.
+
+use super::eval::{format_instant, parse_instant};
+use super::BusinessCalendar;
+use crate::working_time::{Holiday, WorkingTime};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+fn cal(tz: &str, days: serde_json::Value, holidays: &[&str]) -> BusinessCalendar {
+    let mut wt = days;
+    wt["timeZone"] = json!(tz);
+    let wt: WorkingTime = serde_json::from_value(wt).expect("working time");
+    let hs: Vec<Holiday> = holidays
+        .iter()
+        .map(|h| Holiday::Date(h.to_string()))
+        .collect();
+    BusinessCalendar::new(&wt, &hs).expect("calendar")
+}
+
+fn nine_to_five(tz: &str, holidays: &[&str]) -> BusinessCalendar {
+    let d = json!({"openHour": 9, "openMin": 0, "closeHour": 17, "closeMin": 0});
+    cal(
+        tz,
+        json!({"mondayBusinessTime": d, "tuesdayBusinessTime": d, "wednesdayBusinessTime": d,
+               "thursdayBusinessTime": d, "fridayBusinessTime": d}),
+        holidays,
+    )
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    parse_instant("t", s).expect("instant")
+}
+
+fn add(c: &BusinessCalendar, s: &str, secs: i64) -> String {
+    format_instant(c.add(t(s), secs).expect("add"))
+}
+
+#[test]
+fn exhausted_window_is_the_closing_instant() {
+    let c = nine_to_five("UTC", &[]);
+    // Friday 2026-05-15 09:00 + 8 h → Friday 17:00, not Monday 09:00.
+    assert_eq!(
+        add(&c, "2026-05-15T09:00:00Z", 8 * 3600),
+        "2026-05-15T17:00:00Z"
+    );
+    assert_eq!(
+        add(&c, "2026-05-15T09:00:00Z", 8 * 3600 + 1),
+        "2026-05-18T09:00:01Z"
+    );
+}
+
+#[test]
+fn zero_is_now_when_open_else_next_opening() {
+    let c = nine_to_five("UTC", &[]);
+    assert_eq!(add(&c, "2026-05-13T10:00:00Z", 0), "2026-05-13T10:00:00Z");
+    assert_eq!(add(&c, "2026-05-13T17:00:00Z", 0), "2026-05-14T09:00:00Z");
+    assert_eq!(add(&c, "2026-05-16T12:00:00Z", 60), "2026-05-18T09:01:00Z");
+}
+
+#[test]
+fn holiday_on_dst_day_is_the_whole_local_date() {
+    // Berlin 2026-03-29 is 23 h long and 2026-10-25 25 h; around either, three local days
+    // of a 24x7 calendar minus the holiday leave exactly two 24 h days.
+    let day = json!({"openHour": 0, "closeHour": 24});
+    let all: serde_json::Value = json!({"sundayBusinessTime": day, "mondayBusinessTime": day,
+        "tuesdayBusinessTime": day, "wednesdayBusinessTime": day, "thursdayBusinessTime": day,
+        "fridayBusinessTime": day, "saturdayBusinessTime": day});
+    let c = cal("Europe/Berlin", all.clone(), &["2026-03-29"]);
+    assert_eq!(
+        c.between(t("2026-03-27T23:00:00Z"), t("2026-03-30T22:00:00Z")),
+        2 * 86_400
+    );
+    let c = cal("Europe/Berlin", all, &["2026-10-25"]);
+    assert_eq!(
+        c.between(t("2026-10-23T22:00:00Z"), t("2026-10-26T23:00:00Z")),
+        2 * 86_400
+    );
+}
+
+#[test]
+fn all_closed_is_an_error_not_a_loop() {
+    let c = cal("UTC", json!({}), &[]);
+    assert!(c.add(t("2026-05-13T10:00:00Z"), 1).is_err());
+    assert_eq!(
+        c.between(t("2026-05-13T10:00:00Z"), t("2027-05-13T10:00:00Z")),
+        0
+    );
+    assert_eq!(c.next_change(t("2026-05-13T10:00:00Z")), None);
+    assert!(!c.is_open(t("2026-05-13T10:00:00Z")));
+}
+
+#[test]
+fn long_adds_match_walking() {
+    // Ten years in New York with holidays: the jump must agree with the day walk.
+    let c = nine_to_five(
+        "America/New_York",
+        &["2027-07-05", "2030-03-11", "2031-11-03"],
+    );
+    let start = t("2026-01-05T14:00:00Z");
+    let secs = 10 * 52 * 5 * 8 * 3600 + 1234;
+    let due = c.add(start, secs).expect("add");
+    assert_eq!(c.between(start, due), secs);
+    // Walk by one-week steps so no single call jumps far.
+    let mut cur = start;
+    let week = 5 * 8 * 3600;
+    let mut left = secs;
+    while left > week {
+        cur = c.add(cur, week).expect("add");
+        left -= week;
+    }
+    assert_eq!(c.add(cur, left).expect("add"), due);
+}
+
+#[test]
+fn is_open_and_next_change() {
+    let c = nine_to_five("UTC", &[]);
+    assert!(c.is_open(t("2026-05-13T09:00:00Z")));
+    assert!(!c.is_open(t("2026-05-13T17:00:00Z")));
+    assert_eq!(
+        format_instant(c.next_change(t("2026-05-13T10:00:00Z")).unwrap()),
+        "2026-05-13T17:00:00Z"
+    );
+    assert_eq!(
+        format_instant(c.next_change(t("2026-05-15T17:00:00Z")).unwrap()),
+        "2026-05-18T09:00:00Z"
+    );
+}
