@@ -96,7 +96,8 @@ impl LocalWindow {
     pub fn close(self) -> u32 {
         self.close
     }
-    pub fn len(self) -> u32 {
+    /// Nominal length in seconds (the real one differs on DST days).
+    pub fn seconds(self) -> u32 {
         self.close - self.open
     }
 }

@@ -44,7 +44,7 @@ impl BusinessCalendar {
     /// For callers that already hold parsed parts (tests, the SLA module).
     pub fn from_parts(tz: Tz, week: [Vec<LocalWindow>; 7], mut holidays: Vec<NaiveDate>) -> Self {
         let nominal_day =
-            std::array::from_fn(|i| week[i].iter().map(|w| i64::from(w.len())).sum::<i64>());
+            std::array::from_fn(|i| week[i].iter().map(|w| i64::from(w.seconds())).sum::<i64>());
         holidays.sort();
         holidays.dedup();
         let mut cal = Self {

@@ -125,3 +125,135 @@ fn is_open_and_next_change() {
         "2026-05-18T09:00:00Z"
     );
 }
+
+mod properties {
+    use super::*;
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    const ZONES: [&str; 6] = [
+        "UTC",
+        "America/New_York",
+        "Europe/Berlin",
+        "Australia/Sydney",
+        "America/Santiago",
+        "Australia/Lord_Howe",
+    ];
+    const DAY_FIELDS: [&str; 7] = [
+        "sundayBusinessTime",
+        "mondayBusinessTime",
+        "tuesdayBusinessTime",
+        "wednesdayBusinessTime",
+        "thursdayBusinessTime",
+        "fridayBusinessTime",
+        "saturdayBusinessTime",
+    ];
+    /// 2026-01-01T00:00:00Z; starts fall in the three years after it (several DST changes).
+    const BASE: i64 = 1_767_225_600;
+
+    /// A random calendar: each weekday closed or one or two minute-granular windows (close may
+    /// be 24:00, windows near 00:00–03:00 to hit DST gaps and repeats), a few holidays.
+    fn calendar() -> impl Strategy<Value = BusinessCalendar> {
+        let window = (0u32..24 * 60, 1u32..12 * 60);
+        let day = prop::collection::vec(window, 0..=2);
+        (
+            0..ZONES.len(),
+            prop::collection::vec(day, 7),
+            prop::collection::vec(0i64..3 * 366, 0..6),
+        )
+            .prop_map(|(z, days, hol)| {
+                let mut wt = json!({"timeZone": ZONES[z]});
+                for (i, windows) in days.into_iter().enumerate() {
+                    let mut periods = Vec::new();
+                    let mut from = 0;
+                    for (open, len) in windows {
+                        let open = open.max(from);
+                        let close = (open + len).min(24 * 60);
+                        if open < close {
+                            periods.push(json!({"openHour": open / 60, "openMin": open % 60,
+                                "closeHour": close / 60, "closeMin": close % 60}));
+                            from = close;
+                        }
+                    }
+                    wt[DAY_FIELDS[i]] = json!({"periods": periods});
+                }
+                let wt: WorkingTime = serde_json::from_value(wt).expect("working time");
+                let hs: Vec<Holiday> = hol
+                    .into_iter()
+                    .map(|d| {
+                        let date = DateTime::from_timestamp(BASE + d * 86_400, 0).expect("date");
+                        Holiday::Date(date.format("%Y-%m-%d").to_string())
+                    })
+                    .collect();
+                BusinessCalendar::new(&wt, &hs).expect("calendar")
+            })
+    }
+
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        (0i64..3 * 366 * 86_400)
+            .prop_map(|s| DateTime::from_timestamp(BASE + s, 0).expect("instant"))
+    }
+
+    /// Up to two years of open time, biased towards small amounts.
+    fn amount() -> impl Strategy<Value = i64> {
+        prop_oneof![0i64..4 * 3600, 0i64..30 * 86_400, 0i64..2 * 366 * 86_400]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn between_undoes_add(c in calendar(), a in instant(), s in amount()) {
+            if let Ok(due) = c.add(a, s) {
+                prop_assert!(due >= a);
+                prop_assert_eq!(c.between(a, due), s);
+            } else {
+                prop_assert_eq!(c.between(a, a + Duration::days(30)), 0);
+            }
+        }
+
+        #[test]
+        fn add_is_monotonic(c in calendar(), a in instant(), s1 in amount(), s2 in amount()) {
+            let (lo, hi) = (s1.min(s2), s1.max(s2));
+            if let (Ok(x), Ok(y)) = (c.add(a, lo), c.add(a, hi)) {
+                prop_assert!(x <= y);
+                prop_assert!(x >= a);
+                if lo < hi {
+                    prop_assert!(x < y);
+                }
+            }
+        }
+
+        #[test]
+        fn between_is_additive(c in calendar(), a in instant(), m in instant(), b in instant()) {
+            let mut v = [a, m, b];
+            v.sort();
+            let [a, m, b] = v;
+            prop_assert_eq!(c.between(a, b), c.between(a, m) + c.between(m, b));
+            prop_assert_eq!(c.between(b, a), 0);
+        }
+
+        /// A long add (which jumps whole weeks) equals the same amount added in short steps
+        /// (which only walk days).
+        #[test]
+        fn jumping_equals_walking(c in calendar(), a in instant(), s in 0i64..2 * 366 * 86_400) {
+            let Ok(due) = c.add(a, s) else { return Ok(()) };
+            let step = 3 * 86_400;
+            let (mut cur, mut left) = (a, s);
+            while left > step {
+                cur = c.add(cur, step).expect("add");
+                left -= step;
+            }
+            prop_assert_eq!(c.add(cur, left).expect("add"), due);
+        }
+
+        /// `between` agrees with `is_open` sampled each minute (business state is constant
+        /// within a minute: windows and offsets are whole minutes).
+        #[test]
+        fn between_counts_open_minutes(c in calendar(), a in instant(), mins in 0i64..3 * 1440) {
+            let a = DateTime::from_timestamp(a.timestamp() / 60 * 60, 0).expect("instant");
+            let open = (0..mins).filter(|i| c.is_open(a + Duration::minutes(*i))).count() as i64;
+            prop_assert_eq!(c.between(a, a + Duration::minutes(mins)), open * 60);
+        }
+    }
+}
