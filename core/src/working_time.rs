@@ -200,7 +200,7 @@ impl WorkingTime {
             Ok(out)
         } else {
             Err(CoreError::invalid_fields(
-                format!("invalid working time: {}", details[0].message),
+                format!("{}: {}", details[0].field, details[0].message),
                 details,
             ))
         }
