@@ -96,6 +96,7 @@ impl LocalWindow {
     pub fn close(self) -> u32 {
         self.close
     }
+    /// Nominal length in seconds (the real one differs on DST days).
     pub fn seconds(self) -> u32 {
         self.close - self.open
     }
@@ -199,7 +200,7 @@ impl WorkingTime {
             Ok(out)
         } else {
             Err(CoreError::invalid_fields(
-                format!("invalid working time: {}", details[0].message),
+                format!("{}: {}", details[0].field, details[0].message),
                 details,
             ))
         }
