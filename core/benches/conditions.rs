@@ -89,5 +89,35 @@ fn long_expression(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, twenty_conditions, long_expression);
+/// Issue 2 budget: evaluating 1,000 conditions under 50 µs. All match, so none is skipped.
+fn thousand_conditions(c: &mut Criterion) {
+    let kinds = [
+        json!({"fieldId": "subject", "matchType": "contains", "value": "order"}),
+        json!({"fieldId": "subject", "matchType": "notContains", "value": "spam"}),
+        json!({"fieldId": "status", "matchType": "is", "value": "new"}),
+        json!({"fieldId": "priority", "matchType": "isNot", "value": "low"}),
+        json!({"fieldId": "contactEmail", "matchType": "is", "value": "zoe@example.com"}),
+    ];
+    let list: Vec<serde_json::Value> = (0..1000).map(|i| kinds[i % kinds.len()].clone()).collect();
+    let conditions: Conditions =
+        serde_json::from_value(json!({"when": "all", "list": list})).expect("conditions");
+    let compiled = conditions.compile(&FieldSet::default()).expect("valid");
+    let conv: Conversation = serde_json::from_value(json!({
+        "id": 1, "subject": "Refund for my last order, please", "status": "new"
+    }))
+    .expect("conversation");
+    let ctx: Context =
+        serde_json::from_value(json!({"contact": {"email": "Zoe@Example.com"}})).expect("context");
+    assert!(compiled.matches(&conv, &ctx));
+    c.bench_function("evaluate 1,000 conditions (all match)", |b| {
+        b.iter(|| black_box(&compiled).matches(black_box(&conv), black_box(&ctx)))
+    });
+}
+
+criterion_group!(
+    benches,
+    twenty_conditions,
+    long_expression,
+    thousand_conditions
+);
 criterion_main!(benches);

@@ -34,11 +34,11 @@ pub(super) type Spanned = (Token, usize);
 
 /// Tokenizes `chars`; the last token is always [`Token::End`] at `chars.len()`.
 pub(super) fn tokenize(chars: &[char]) -> Result<Vec<Spanned>, ParseError> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(chars.len() / 2 + 1);
     let mut i = 0;
     while let Some(&c) = chars.get(i) {
         let start = i;
-        if c.is_whitespace() {
+        if c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()) {
             i += 1;
             continue;
         }
@@ -53,18 +53,26 @@ pub(super) fn tokenize(chars: &[char]) -> Result<Vec<Spanned>, ParseError> {
             tokens.push((Token::Number(value), start));
             continue;
         }
-        if c.is_alphabetic() {
-            while chars.get(i).is_some_and(|c| c.is_alphabetic()) {
+        if is_letter(c) {
+            while chars.get(i).is_some_and(|c| is_letter(*c)) {
                 i += 1;
             }
-            let word: String = chars[start..i].iter().collect();
-            let token = if word.eq_ignore_ascii_case("and") {
+            let word = &chars[start..i];
+            let is = |keyword: &str| {
+                word.len() == keyword.len()
+                    && word
+                        .iter()
+                        .zip(keyword.chars())
+                        .all(|(a, b)| a.eq_ignore_ascii_case(&b))
+            };
+            let token = if is("and") {
                 Token::And
-            } else if word.eq_ignore_ascii_case("or") {
+            } else if is("or") {
                 Token::Or
-            } else if word.eq_ignore_ascii_case("not") {
+            } else if is("not") {
                 Token::Not
             } else {
+                let word: String = word.iter().collect();
                 return Err(ParseError::new(
                     start,
                     format!("unknown word `{word}` (expected AND, OR or NOT)"),
@@ -88,4 +96,9 @@ pub(super) fn tokenize(chars: &[char]) -> Result<Vec<Spanned>, ParseError> {
     }
     tokens.push((Token::End, chars.len()));
     Ok(tokens)
+}
+
+/// ASCII first: the Unicode tables are only consulted for non-ASCII characters.
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
 }

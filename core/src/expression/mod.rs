@@ -51,7 +51,25 @@ impl Expr {
         Self::join(items, false)
     }
 
-    fn join(items: Vec<Expr>, conjunction: bool) -> Expr {
+    fn join(mut items: Vec<Expr>, conjunction: bool) -> Expr {
+        let nested = |e: &Expr| match e {
+            Expr::And(_) => conjunction,
+            Expr::Or(_) => !conjunction,
+            _ => false,
+        };
+        if items.len() > 1 && !items.iter().any(nested) {
+            // Already flat: keep the list (the parser's common case).
+            return if conjunction {
+                Expr::And(items)
+            } else {
+                Expr::Or(items)
+            };
+        }
+        if items.len() == 1 && !nested(&items[0]) {
+            if let Some(only) = items.pop() {
+                return only;
+            }
+        }
         let mut flat = Vec::with_capacity(items.len());
         for item in items {
             match item {
@@ -84,6 +102,38 @@ impl Expr {
             Expr::Not(inner) => !inner.eval(results),
             Expr::And(items) => items.iter().all(|e| e.eval(results)),
             Expr::Or(items) => items.iter().any(|e| e.eval(results)),
+        }
+    }
+
+    /// The length of the canonical form (`to_string().len()`, all ASCII) without printing it.
+    pub fn canonical_len(&self) -> usize {
+        fn digits(mut n: usize) -> usize {
+            let mut d = 1;
+            while n >= 10 {
+                n /= 10;
+                d += 1;
+            }
+            d
+        }
+        let joined = |items: &[Expr], separator: usize, wrap: &dyn Fn(&Expr) -> bool| {
+            items
+                .iter()
+                .map(|e| e.canonical_len() + if wrap(e) { 2 } else { 0 })
+                .sum::<usize>()
+                + separator * items.len().saturating_sub(1)
+        };
+        match self {
+            Expr::Index(n) => digits(*n),
+            Expr::Not(inner) => {
+                4 + inner.canonical_len()
+                    + if matches!(**inner, Expr::And(_) | Expr::Or(_)) {
+                        2
+                    } else {
+                        0
+                    }
+            }
+            Expr::And(items) => joined(items, 5, &|e| matches!(e, Expr::Or(_) | Expr::And(_))),
+            Expr::Or(items) => joined(items, 4, &|e| matches!(e, Expr::Or(_))),
         }
     }
 
@@ -185,7 +235,7 @@ pub fn parse_raw(text: &str, condition_count: usize) -> Result<Expr, ParseError>
     // Compact input (`1or2or3…`) can print longer than it was written; a canonical form
     // over the limit would not parse back, so such input is refused as a whole (found by
     // the fuzz target).
-    let canonical_length = expr.to_string().chars().count();
+    let canonical_length = expr.canonical_len();
     if canonical_length > MAX_LENGTH {
         return Err(ParseError::new(
             0,

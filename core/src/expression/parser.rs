@@ -49,8 +49,14 @@ impl<'a> Parser<'a> {
         token
     }
 
+    // A lone term or factor is returned as is: no list is allocated for the common case of
+    // a leaf, which keeps parsing allocation-light.
     fn expr(&mut self, depth: usize) -> Result<Expr, ParseError> {
-        let mut terms = vec![self.term(depth)?];
+        let first = self.term(depth)?;
+        if self.peek().0 != Token::Or {
+            return Ok(first);
+        }
+        let mut terms = vec![first];
         while self.peek().0 == Token::Or {
             self.bump();
             terms.push(self.term(depth)?);
@@ -59,7 +65,11 @@ impl<'a> Parser<'a> {
     }
 
     fn term(&mut self, depth: usize) -> Result<Expr, ParseError> {
-        let mut factors = vec![self.factor(depth)?];
+        let first = self.factor(depth)?;
+        if self.peek().0 != Token::And {
+            return Ok(first);
+        }
+        let mut factors = vec![first];
         while self.peek().0 == Token::And {
             self.bump();
             factors.push(self.factor(depth)?);

@@ -40,6 +40,11 @@ fn near_miss() -> impl Strategy<Value = String> {
 
 proptest! {
     #[test]
+    fn canonical_len_is_the_printed_length(e in tree()) {
+        prop_assert_eq!(e.canonical_len(), e.to_string().len());
+    }
+
+    #[test]
     fn canonical_round_trip(e in tree()) {
         let printed = e.to_string();
         let parsed = parse(&printed, COUNT).expect("canonical text parses");
