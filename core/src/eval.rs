@@ -18,6 +18,8 @@ pub fn call(function: &str, input: Value) -> CoreResult<Value> {
         "addBusinessTime" => run(input, crate::business_hours::add_business_time),
         "businessTimeBetween" => run(input, crate::business_hours::business_time_between),
         "computeSla" => run(input, crate::sla::compute_sla_json),
+        // An extension beyond SPEC §6: the whole new-conversation pipeline of §5.9.
+        "admitConversation" => run(input, crate::intake::admit_json),
         "route" => run(input, crate::routing::route_json),
         "runTriggers" => run(input, crate::trigger::run_triggers_json),
         "allocate" => run(input, |a| Ok(crate::allocation::api::allocate_json(a))),

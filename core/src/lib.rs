@@ -14,6 +14,7 @@
 //! - §5.2 routing: [`routing`]
 //! - §5.3 auto allocation: [`allocation`]
 //! - §5.4 triggers: [`trigger`]
+//! - §5.9 new-conversation pipeline (routing → allocation → triggers → SLA): [`intake`]
 //! - §5.9 inbound decisions and reply headers: [`inbound`]
 
 pub mod allocation;
@@ -25,6 +26,7 @@ pub mod eval;
 pub mod expression;
 pub mod field_validation;
 pub mod inbound;
+pub mod intake;
 pub mod model;
 pub mod routing;
 pub mod sla;
