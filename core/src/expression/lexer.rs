@@ -32,34 +32,43 @@ impl Token {
 /// A token and the 0-based character offset where it starts.
 pub(super) type Spanned = (Token, usize);
 
-/// Tokenizes `chars`; the last token is always [`Token::End`] at `chars.len()`.
-pub(super) fn tokenize(chars: &[char]) -> Result<Vec<Spanned>, ParseError> {
-    let mut tokens = Vec::with_capacity(chars.len() / 2 + 1);
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
+/// Tokenizes `text`; the last token is always [`Token::End`] at its length in characters.
+/// Works on the string directly (no `Vec<char>`), counting characters for the positions.
+pub(super) fn tokenize(text: &str) -> Result<Vec<Spanned>, ParseError> {
+    let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
+    let mut chars = text.chars().peekable();
+    let mut i = 0; // character offset of the next char
+    while let Some(c) = chars.next() {
         let start = i;
+        i += 1;
         if c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()) {
-            i += 1;
             continue;
         }
-        if c.is_ascii_digit() {
-            let mut value: Option<usize> = Some(0);
-            while let Some(d) = chars.get(i).and_then(|c| c.to_digit(10)) {
+        if let Some(first) = c.to_digit(10) {
+            let mut value: Option<usize> = Some(first as usize);
+            while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
                 value = value
                     .and_then(|v| v.checked_mul(10))
                     .and_then(|v| v.checked_add(d as usize));
+                chars.next();
                 i += 1;
             }
             tokens.push((Token::Number(value), start));
             continue;
         }
         if is_letter(c) {
-            while chars.get(i).is_some_and(|c| is_letter(*c)) {
+            let mut word = [c, ' ', ' ', ' '];
+            let mut len = 1;
+            while let Some(&next) = chars.peek().filter(|c| is_letter(**c)) {
+                if len < word.len() {
+                    word[len] = next;
+                }
+                len += 1;
+                chars.next();
                 i += 1;
             }
-            let word = &chars[start..i];
             let is = |keyword: &str| {
-                word.len() == keyword.len()
+                len == keyword.len()
                     && word
                         .iter()
                         .zip(keyword.chars())
@@ -72,7 +81,7 @@ pub(super) fn tokenize(chars: &[char]) -> Result<Vec<Spanned>, ParseError> {
             } else if is("not") {
                 Token::Not
             } else {
-                let word: String = word.iter().collect();
+                let word: String = text.chars().skip(start).take(len).collect();
                 return Err(ParseError::new(
                     start,
                     format!("unknown word `{word}` (expected AND, OR or NOT)"),
@@ -92,9 +101,8 @@ pub(super) fn tokenize(chars: &[char]) -> Result<Vec<Spanned>, ParseError> {
             }
         };
         tokens.push((token, start));
-        i += 1;
     }
-    tokens.push((Token::End, chars.len()));
+    tokens.push((Token::End, i));
     Ok(tokens)
 }
 

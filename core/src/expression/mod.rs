@@ -223,14 +223,14 @@ pub fn parse(text: &str, condition_count: usize) -> CoreResult<Expr> {
 
 /// [`parse`] with the bare position and message, for callers that name the field themselves.
 pub fn parse_raw(text: &str, condition_count: usize) -> Result<Expr, ParseError> {
-    let chars: Vec<char> = text.chars().take(MAX_LENGTH + 1).collect();
-    if chars.len() > MAX_LENGTH {
+    // Bytes bound characters from above, so only long text needs counting.
+    if text.len() > MAX_LENGTH && text.chars().nth(MAX_LENGTH).is_some() {
         return Err(ParseError::new(
             MAX_LENGTH,
             format!("longer than {MAX_LENGTH} characters"),
         ));
     }
-    let tokens = lexer::tokenize(&chars)?;
+    let tokens = lexer::tokenize(text)?;
     let expr = parser::Parser::new(&tokens, condition_count).parse()?;
     // Compact input (`1or2or3…`) can print longer than it was written; a canonical form
     // over the limit would not parse back, so such input is refused as a whole (found by

@@ -56,7 +56,8 @@ impl<'a> Parser<'a> {
         if self.peek().0 != Token::Or {
             return Ok(first);
         }
-        let mut terms = vec![first];
+        let mut terms = Vec::with_capacity(4);
+        terms.push(first);
         while self.peek().0 == Token::Or {
             self.bump();
             terms.push(self.term(depth)?);
@@ -69,7 +70,8 @@ impl<'a> Parser<'a> {
         if self.peek().0 != Token::And {
             return Ok(first);
         }
-        let mut factors = vec![first];
+        let mut factors = Vec::with_capacity(4);
+        factors.push(first);
         while self.peek().0 == Token::And {
             self.bump();
             factors.push(self.factor(depth)?);
