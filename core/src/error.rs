@@ -101,7 +101,16 @@ impl CoreError {
     pub fn nested(self, prefix: &str) -> Self {
         match self {
             Self::Validation { message, details } => Self::Validation {
-                message: format!("{prefix}.{message}"),
+                // A message that starts with its field's name ("field: reason") names the
+                // nested path too; a summary ("invalid trigger") stays as it is.
+                message: if details
+                    .first()
+                    .is_some_and(|d| message.starts_with(&format!("{}:", d.field)))
+                {
+                    format!("{prefix}.{message}")
+                } else {
+                    message
+                },
                 details: details
                     .into_iter()
                     .map(|d| ErrorDetail {

@@ -9,6 +9,23 @@ use serde_json::Value;
 /// function does not use are ignored).
 pub fn call(function: &str, input: Value) -> CoreResult<Value> {
     match function {
+        "validateFields" => run(input, |args| {
+            Ok(crate::field_validation::validate_fields(args))
+        }),
+        "parseLogicalExpression" => run(input, crate::expression::parse_logical_expression),
+        "evaluateConditions" => run(input, crate::condition::evaluate_conditions),
+        "applyCommand" => run(input, crate::conversation::apply_command_input),
+        "addBusinessTime" => run(input, crate::business_hours::add_business_time_json),
+        "businessTimeBetween" => run(input, crate::business_hours::business_time_between_json),
+        "computeSla" => run(input, crate::sla::compute_sla_json),
+        "route" => run(input, crate::routing::route_json),
+        "runTriggers" => run(input, crate::trigger::run_triggers_json),
+        "allocate" => run(input, |a| Ok(crate::allocation::api::allocate_json(a))),
+        // An extension beyond SPEC §6: the waiting queue of §5.3.
+        "allocateWaiting" => run(input, |a| {
+            Ok(crate::allocation::api::allocate_waiting_json(a))
+        }),
+        "processInbound" => run(input, crate::inbound::api::process_inbound_json),
         _ => Err(CoreError::invalid(
             "function",
             format!("unknown function `{function}`"),
@@ -29,7 +46,6 @@ pub fn call_line(function: &str, line: &str) -> String {
 }
 
 /// Deserializes the arguments (errors name the argument path), runs `f`, serializes the result.
-#[allow(dead_code)]
 fn run<A: DeserializeOwned, R: Serialize>(
     input: Value,
     f: impl FnOnce(A) -> CoreResult<R>,

@@ -22,6 +22,8 @@ fn every_vector_matches_the_native_core() {
             }
         }
     }
+    // Guards against a loader that silently finds nothing.
+    assert!(count >= 100, "only {count} vectors found");
     assert!(
         failures.is_empty(),
         "{} of {count} vectors differ:\n{}",

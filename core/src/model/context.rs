@@ -36,6 +36,10 @@ impl<'de> Deserialize<'de> for TimeZone {
 #[serde(rename_all = "camelCase", default)]
 pub struct MessageInfo {
     pub plain_body: String,
+    /// The sender's address, for the own-address guard of trigger emails (SPEC §5.4).
+    pub from: Option<String>,
+    /// The message carried auto-reply headers (SPEC §5.4): no trigger email to the contact.
+    pub is_auto_reply: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

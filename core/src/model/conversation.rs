@@ -3,10 +3,11 @@
 
 use super::{
     AgentId, Channel, ContactId, ConversationId, DepartmentId, FieldId, FieldValue, Priority,
-    RuleId, Status, TagId,
+    RuleId, SenderType, Status, TagId,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// One custom field value on a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,16 @@ pub struct Conversation {
     pub next_respond_breach_at: Option<DateTime<Utc>>,
     pub resolve_breach_at: Option<DateTime<Utc>>,
     pub merged_into_id: Option<ConversationId>,
+    // Snapshot fields kept by the conversation state machine (SPEC §4.1, §5.7).
+    /// Who created the conversation: an agent or contact id (none for system).
+    pub created_by_id: Option<Uuid>,
+    pub created_by_type: Option<SenderType>,
+    pub last_replied_by_id: Option<Uuid>,
+    pub last_replied_by_type: Option<SenderType>,
+    pub is_read_by_contact: bool,
+    pub mentioned_agents: Vec<Mention>,
+    /// The last message's plain text, white space collapsed, at most 200 characters.
+    pub last_message: Option<String>,
 }
 
 impl Conversation {

@@ -4,11 +4,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 macro_rules! named_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vattr:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
+            $($(#[$vattr])* #[serde(rename = $text)] $variant),+
         }
 
         impl $name {
@@ -35,16 +35,19 @@ macro_rules! named_enum {
 
 named_enum!(
     /// Conversation status; the order is the SLA/report order of SPEC §4.1.
-    Status { New = "new", PendingInternal = "pendingInternal", PendingExternal = "pendingExternal", OnHold = "onHold", Closed = "closed" }
+    #[derive(Default)]
+    Status { #[default] New = "new", PendingInternal = "pendingInternal", PendingExternal = "pendingExternal", OnHold = "onHold", Closed = "closed" }
 );
 
 named_enum!(
     /// Priority, most urgent first (so `Ord` sorts urgent → low).
-    Priority { Urgent = "urgent", High = "high", Normal = "normal", Low = "low" }
+    #[derive(Default)]
+    Priority { Urgent = "urgent", High = "high", #[default] Normal = "normal", Low = "low" }
 );
 
 named_enum!(
-    Channel { Email = "email", Portal = "portal", Api = "api", Facebook = "facebook", Twitter = "twitter", Wechat = "wechat", Whatsapp = "whatsapp" }
+    #[derive(Default)]
+    Channel { Email = "email", Portal = "portal", #[default] Api = "api", Facebook = "facebook", Twitter = "twitter", Wechat = "wechat", Whatsapp = "whatsapp" }
 );
 
 named_enum!(
@@ -56,32 +59,9 @@ named_enum!(
 );
 
 named_enum!(
-    AgentStatus { Online = "online", Away = "away", Offline = "offline" }
+    #[derive(Default)]
+    AgentStatus { Online = "online", Away = "away", #[default] Offline = "offline" }
 );
-
-impl Default for Status {
-    fn default() -> Self {
-        Status::New
-    }
-}
-
-impl Default for Priority {
-    fn default() -> Self {
-        Priority::Normal
-    }
-}
-
-impl Default for Channel {
-    fn default() -> Self {
-        Channel::Api
-    }
-}
-
-impl Default for AgentStatus {
-    fn default() -> Self {
-        AgentStatus::Offline
-    }
-}
 
 impl MessageType {
     /// Agent messages of these types are public replies (they stop SLA response clocks).

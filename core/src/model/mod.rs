@@ -6,6 +6,7 @@ mod conversation;
 mod enums;
 mod field;
 mod ids;
+mod timeline;
 
 pub use agent::{Agent, ContactInfo, Department};
 pub use context::{Context, MessageInfo, TimeZone};
@@ -13,3 +14,4 @@ pub use conversation::{Conversation, CustomFieldValue, Mention};
 pub use enums::{AgentStatus, Channel, MessageType, Priority, SenderType, Status};
 pub use field::{FieldDef, FieldId, FieldOption, FieldSet, FieldType, FieldValue, SystemField};
 pub use ids::{AgentId, ContactId, ConversationId, DepartmentId, MessageId, RuleId, SiteId, TagId};
+pub use timeline::TimelineItem;

@@ -1,1 +1,0 @@
-//! Conditions: matching and save-time validation (SPEC §5.1).

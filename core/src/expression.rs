@@ -1,1 +1,0 @@
-//! Logical expressions over numbered conditions (SPEC §5.1).

@@ -1,1 +1,0 @@
-//! Field value validation by type (SPEC §5.8).

@@ -1,1 +1,0 @@
-//! SLA policy choice and targets (SPEC §5.6).
