@@ -74,7 +74,10 @@ struct ApiDoc;
 
 /// Path prefixes that stand for others (SPEC §3, Appendix A).
 pub fn aliases() -> Vec<Alias> {
-    vec![Alias::new("/api/v3/anytime/departments", "/api/v3/departments")]
+    vec![Alias::new(
+        "/api/v3/anytime/departments",
+        "/api/v3/departments",
+    )]
 }
 
 /// Every documented route with its handler. Resources add their `router()` here.

@@ -105,6 +105,8 @@ mod tests {
         let c = CredentialCache::new(Duration::from_secs(60));
         let now = Instant::now();
         c.insert(KeyHash([1; 32]), cred(1), c.generation(), now);
-        assert!(c.get(&KeyHash([1; 32]), now + Duration::from_secs(61)).is_none());
+        assert!(c
+            .get(&KeyHash([1; 32]), now + Duration::from_secs(61))
+            .is_none());
     }
 }

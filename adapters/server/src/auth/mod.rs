@@ -143,14 +143,16 @@ impl Auth {
     fn failed(&self, email: Option<&str>, addr: IpAddr) {
         let now = Instant::now();
         if let Some(email) = email {
-            self.failures_by_email.record(&email.to_ascii_lowercase(), now);
+            self.failures_by_email
+                .record(&email.to_ascii_lowercase(), now);
         }
         self.failures_by_addr.record(&addr, now);
     }
 
     fn too_many_failures(&self, email: Option<&str>, addr: IpAddr) -> Result<(), ApiError> {
         let now = Instant::now();
-        let by_email = email.and_then(|e| self.failures_by_email.blocked(&e.to_ascii_lowercase(), now));
+        let by_email =
+            email.and_then(|e| self.failures_by_email.blocked(&e.to_ascii_lowercase(), now));
         let by_addr = self.failures_by_addr.blocked(&addr, now);
         match by_email.max(by_addr) {
             Some(retry_after) => Err(ApiError::RateLimited {
@@ -200,7 +202,9 @@ impl Auth {
             _ => {
                 self.failed(Some(&email), addr);
                 on_failure();
-                return Err(ApiError::Unauthorized("invalid agent email or API key".into()));
+                return Err(ApiError::Unauthorized(
+                    "invalid agent email or API key".into(),
+                ));
             }
         };
         if !credential.is_active {
@@ -233,7 +237,10 @@ fn client_addr(parts: &Parts) -> IpAddr {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(*caller);
         }
@@ -255,7 +262,10 @@ pub struct Staff(pub Caller);
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, app).await?;
         caller.require(&[Role::Admin, Role::Agent])?;
         Ok(Staff(caller))
@@ -269,7 +279,10 @@ pub struct Admin(pub Caller);
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, app).await?;
         caller.require(&[Role::Admin])?;
         Ok(Admin(caller))

@@ -56,7 +56,10 @@ where
         }
         let body = read_body(req, state).await?;
         if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::invalid("ids", "give ids in the body or the query"));
+            return Err(ApiError::invalid(
+                "ids",
+                "give ids in the body or the query",
+            ));
         }
         let body: IdsBody<T> = parse_json(&body)?;
         checked(body.ids)
@@ -79,8 +82,14 @@ mod tests {
 
     #[tokio::test]
     async fn from_query_or_body() {
-        assert_eq!(extract("/x?ids=1&ids=2&ids=1", "").await.unwrap().0, vec![1, 2]);
-        assert_eq!(extract("/x", r#"{"ids":[3,4]}"#).await.unwrap().0, vec![3, 4]);
+        assert_eq!(
+            extract("/x?ids=1&ids=2&ids=1", "").await.unwrap().0,
+            vec![1, 2]
+        );
+        assert_eq!(
+            extract("/x", r#"{"ids":[3,4]}"#).await.unwrap().0,
+            vec![3, 4]
+        );
         assert!(extract("/x", r#"{"ids":[]}"#).await.is_err());
         assert!(extract("/x", "").await.is_err());
         assert!(extract("/x", r#"{"ids":[1],"x":1}"#).await.is_err());

@@ -23,7 +23,8 @@ fn is_json(content_type: &str) -> bool {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Turns a serde error at `path` into a 400 naming the field.
@@ -31,14 +32,19 @@ fn field_error(path: &str, message: &str) -> ApiError {
     let quoted = message.split('`').nth(1).filter(|s| !s.is_empty());
     let base = if path == "." { "" } else { path };
     let join = |name: &str| {
-        if base.is_empty() {
+        // serde_path_to_error already ends the path with an unknown field's name.
+        if base == name || base.ends_with(&format!(".{name}")) {
+            base.to_string()
+        } else if base.is_empty() {
             name.to_string()
         } else {
             format!("{base}.{name}")
         }
     };
     let field = match quoted {
-        Some(name) if message.starts_with("unknown field") || message.starts_with("missing field") => {
+        Some(name)
+            if message.starts_with("unknown field") || message.starts_with("missing field") =>
+        {
             join(name)
         }
         _ if base.is_empty() => "body".to_string(),
@@ -190,7 +196,10 @@ mod tests {
 
     #[test]
     fn names_unknown_missing_and_mistyped_fields() {
-        assert_eq!(field_of(parse_json::<Body>(br#"{"name":"a","nmae":1}"#).unwrap_err()), "nmae");
+        assert_eq!(
+            field_of(parse_json::<Body>(br#"{"name":"a","nmae":1}"#).unwrap_err()),
+            "nmae"
+        );
         assert_eq!(field_of(parse_json::<Body>(br#"{}"#).unwrap_err()), "name");
         assert_eq!(
             field_of(parse_json::<Body>(br#"{"name":"a","inner":{"list":[1,"x"]}}"#).unwrap_err()),
@@ -225,6 +234,9 @@ mod tests {
     fn queries_collect_repeated_keys_and_name_bad_params() {
         let q: Q = parse_query("ids=1&ids=2&pageIndex=3").unwrap();
         assert_eq!((q.ids, q.page_index), (vec![1, 2], Some(3)));
-        assert_eq!(field_of(parse_query::<Q>("pageIndex=x").unwrap_err()), "pageIndex");
+        assert_eq!(
+            field_of(parse_query::<Q>("pageIndex=x").unwrap_err()),
+            "pageIndex"
+        );
     }
 }

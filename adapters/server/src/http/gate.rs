@@ -40,8 +40,12 @@ pub async fn gate(State(gate): State<Gate>, mut req: Request, next: Next) -> Res
                     Some(uri) => *req.uri_mut() = uri,
                     None => {
                         let e = ApiError::RouteNotFound(req.uri().path().to_string());
-                        gate.metrics
-                            .request_finished(&method, "unmatched", e.status(), started.elapsed());
+                        gate.metrics.request_finished(
+                            &method,
+                            "unmatched",
+                            e.status(),
+                            started.elapsed(),
+                        );
                         return e.into_response();
                     }
                 }

@@ -21,7 +21,10 @@ impl Page {
     pub fn from_index(page_index: Option<u64>) -> Result<Page, ApiError> {
         let index = page_index.unwrap_or(1);
         if index == 0 || index > 1_000_000 {
-            return Err(ApiError::invalid("pageIndex", "must be between 1 and 1000000"));
+            return Err(ApiError::invalid(
+                "pageIndex",
+                "must be between 1 and 1000000",
+            ));
         }
         Ok(Page {
             index,
@@ -81,7 +84,9 @@ mod tests {
 
     #[test]
     fn links_keep_other_parameters() {
-        let uri: Uri = "/api/v3/contacts?keywords=a%20b&pageIndex=2".parse().unwrap();
+        let uri: Uri = "/api/v3/contacts?keywords=a%20b&pageIndex=2"
+            .parse()
+            .unwrap();
         let links = Page::from_index(Some(2)).unwrap().links(&uri, 120);
         assert_eq!(
             links.previous_page.as_deref(),
@@ -91,7 +96,10 @@ mod tests {
             links.next_page.as_deref(),
             Some("/api/v3/contacts?keywords=a%20b&pageIndex=3")
         );
-        assert_eq!(links.current_page, "/api/v3/contacts?keywords=a%20b&pageIndex=2");
+        assert_eq!(
+            links.current_page,
+            "/api/v3/contacts?keywords=a%20b&pageIndex=2"
+        );
     }
 
     #[test]

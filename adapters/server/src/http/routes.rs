@@ -29,7 +29,10 @@ pub struct Alias {
 impl Alias {
     pub fn new(from: &str, to: &str) -> Self {
         let split = |p: &str| -> Vec<String> {
-            p.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect()
+            p.split('/')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
         };
         Self {
             from: split(from),
@@ -42,9 +45,15 @@ impl Alias {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Resolution<'a> {
     /// Serve it: `path` is the canonical path (same parameters, canonical literals).
-    Found { template: &'a str, path: String },
+    Found {
+        template: &'a str,
+        path: String,
+    },
     /// The path exists, the method does not.
-    MethodNotAllowed { template: &'a str, allowed: Vec<Method> },
+    MethodNotAllowed {
+        template: &'a str,
+        allowed: Vec<Method>,
+    },
     NotFound,
 }
 
@@ -139,13 +148,17 @@ impl RouteTable {
                 continue;
             }
             let mut literals = 0;
-            let matches = route.segments.iter().zip(&parts).all(|(seg, part)| match seg {
-                Segment::Literal(l) => {
-                    literals += 1;
-                    l.eq_ignore_ascii_case(part)
-                }
-                Segment::Param => true,
-            });
+            let matches = route
+                .segments
+                .iter()
+                .zip(&parts)
+                .all(|(seg, part)| match seg {
+                    Segment::Literal(l) => {
+                        literals += 1;
+                        l.eq_ignore_ascii_case(part)
+                    }
+                    Segment::Param => true,
+                });
             if !matches {
                 continue;
             }
@@ -202,10 +215,19 @@ mod tests {
         let mut t = RouteTable::default();
         for (path, methods) in [
             ("/api/v3/agents", vec![Method::GET, Method::POST]),
-            ("/api/v3/agents/{id}", vec![Method::GET, Method::PUT, Method::DELETE]),
-            ("/api/v3/agents/{id}/apiKey", vec![Method::POST, Method::DELETE]),
+            (
+                "/api/v3/agents/{id}",
+                vec![Method::GET, Method::PUT, Method::DELETE],
+            ),
+            (
+                "/api/v3/agents/{id}/apiKey",
+                vec![Method::POST, Method::DELETE],
+            ),
             ("/api/v3/anytime/conversations/{id}", vec![Method::GET]),
-            ("/api/v3/anytime/conversations/unreadCount", vec![Method::GET]),
+            (
+                "/api/v3/anytime/conversations/unreadCount",
+                vec![Method::GET],
+            ),
             ("/api/v3/departments/{id}", vec![Method::GET]),
         ] {
             t.routes.push(Route {
@@ -214,8 +236,10 @@ mod tests {
                 methods,
             });
         }
-        t.aliases
-            .push(Alias::new("/api/v3/anytime/departments", "/api/v3/departments"));
+        t.aliases.push(Alias::new(
+            "/api/v3/anytime/departments",
+            "/api/v3/departments",
+        ));
         t
     }
 
@@ -263,7 +287,10 @@ mod tests {
     fn unknown_paths_and_methods() {
         let t = table();
         assert_eq!(t.resolve(&Method::GET, "/nope"), Resolution::NotFound);
-        assert_eq!(t.resolve(&Method::GET, "/api/v3//agents"), Resolution::NotFound);
+        assert_eq!(
+            t.resolve(&Method::GET, "/api/v3//agents"),
+            Resolution::NotFound
+        );
         assert_eq!(
             t.resolve(&Method::PATCH, "/api/v3/agents"),
             Resolution::MethodNotAllowed {

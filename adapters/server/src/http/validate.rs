@@ -18,7 +18,11 @@ pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
     };
-    if local.is_empty() || local.len() > 64 || local.contains('@') || local.contains(['<', '>', ',', ';', ':', '"', '(', ')', '[', ']', '\\']) {
+    if local.is_empty()
+        || local.len() > 64
+        || local.contains('@')
+        || local.contains(['<', '>', ',', ';', ':', '"', '(', ')', '[', ']', '\\'])
+    {
         return false;
     }
     !domain.is_empty()
@@ -74,7 +78,9 @@ impl Checks {
         value: Option<&str>,
         check: impl FnOnce(&mut Self, &str) -> T,
     ) -> Option<T> {
-        value.filter(|v| !v.trim().is_empty()).map(|v| check(self, v))
+        value
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| check(self, v))
     }
 
     /// `Err` with every collected detail, if any.
@@ -88,7 +94,10 @@ impl Checks {
             .map(|d| format!("{}: {}", d.field, d.message))
             .collect::<Vec<_>>()
             .join("; ");
-        Err(ApiError::Core(CoreError::invalid_fields(message, self.details)))
+        Err(ApiError::Core(CoreError::invalid_fields(
+            message,
+            self.details,
+        )))
     }
 }
 
@@ -98,10 +107,17 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "admin@localhost", "first.last+tag@sub.example.org", "ü@bücher.de"] {
+        for ok in [
+            "a@b.co",
+            "admin@localhost",
+            "first.last+tag@sub.example.org",
+            "ü@bücher.de",
+        ] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "a", "@b.c", "a@", "a b@c.d", "a@b..c", "a@-b.c", "a@b@c", "<a@b.c>", "a@b_c.d"] {
+        for bad in [
+            "", "a", "@b.c", "a@", "a b@c.d", "a@b..c", "a@-b.c", "a@b@c", "<a@b.c>", "a@b_c.d",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

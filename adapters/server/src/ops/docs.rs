@@ -124,7 +124,11 @@ fn render(api: &Value) -> String {
                         h,
                         "<tr><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                         esc(text(p, "name")),
-                        if p["required"].as_bool() == Some(true) { " *" } else { "" },
+                        if p["required"].as_bool() == Some(true) {
+                            " *"
+                        } else {
+                            ""
+                        },
                         esc(text(p, "in")),
                         schema_ref(&p["schema"]),
                         esc(text(p, "description")),
@@ -185,7 +189,10 @@ mod tests {
 
     #[test]
     fn escapes_and_links() {
-        assert_eq!(esc("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+        assert_eq!(
+            esc("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
         let r = serde_json::json!({"$ref": "#/components/schemas/Agent"});
         assert_eq!(schema_ref(&r), "<a href=\"#schema-Agent\">Agent</a>");
     }

@@ -85,7 +85,13 @@ impl Metrics {
         self.in_flight.inc();
     }
 
-    pub fn request_finished(&self, method: &Method, route: &str, status: StatusCode, took: Duration) {
+    pub fn request_finished(
+        &self,
+        method: &Method,
+        route: &str,
+        status: StatusCode,
+        took: Duration,
+    ) {
         self.in_flight.dec();
         self.requests
             .get_or_create(&RequestLabels {

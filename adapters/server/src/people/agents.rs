@@ -195,7 +195,11 @@ fn department_ids(ids: Vec<Uuid>) -> Vec<DepartmentId> {
 // ---- service -----------------------------------------------------------------------------
 
 /// Creates an agent with a fresh API key; returns both.
-pub async fn create_agent(app: &AppState, site: SiteId, req: CreateAgent) -> ApiResult<(Agent, String)> {
+pub async fn create_agent(
+    app: &AppState,
+    site: SiteId,
+    req: CreateAgent,
+) -> ApiResult<(Agent, String)> {
     let mut c = Checks::new();
     let name = c.name("name", &req.name, 128);
     let email = c.email("email", &req.email);
@@ -225,7 +229,12 @@ pub async fn create_agent(app: &AppState, site: SiteId, req: CreateAgent) -> Api
     Ok((agent, key))
 }
 
-pub async fn update_agent(app: &AppState, site: SiteId, id: AgentId, req: UpdateAgent) -> ApiResult<Agent> {
+pub async fn update_agent(
+    app: &AppState,
+    site: SiteId,
+    id: AgentId,
+    req: UpdateAgent,
+) -> ApiResult<Agent> {
     let mut c = Checks::new();
     let name = req.name.as_deref().map(|n| c.name("name", n, 128));
     let email = req.email.as_deref().map(|e| c.email("email", e));
@@ -282,7 +291,11 @@ async fn list(Staff(caller): Staff, State(app): State<AppState>) -> ApiResult<Js
 /// Create an agent; the answer carries its API key, shown only this once. Admins only.
 #[utoipa::path(post, path = "/api/v3/agents", tag = "agents", request_body = CreateAgent,
     responses((status = 201, description = "Created", body = CreatedAgent)))]
-async fn create(Admin(caller): Admin, State(app): State<AppState>, ApiJson(req): ApiJson<CreateAgent>) -> ApiResult<Response> {
+async fn create(
+    Admin(caller): Admin,
+    State(app): State<AppState>,
+    ApiJson(req): ApiJson<CreateAgent>,
+) -> ApiResult<Response> {
     let (agent, api_key) = create_agent(&app, caller.site_id, req).await?;
     Ok(created(CreatedAgent {
         agent: agent.into(),
@@ -294,7 +307,11 @@ async fn create(Admin(caller): Admin, State(app): State<AppState>, ApiJson(req):
 #[utoipa::path(get, path = "/api/v3/agents/{id}", tag = "agents",
     params(("id" = Uuid, Path, description = "Agent id")),
     responses((status = 200, description = "The agent", body = AgentEnvelope)))]
-async fn get(Staff(caller): Staff, State(app): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<AgentEnvelope>> {
+async fn get(
+    Staff(caller): Staff,
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<AgentEnvelope>> {
     let agent = app.store.agents().get(caller.site_id, AgentId(id)).await?;
     Ok(Json(AgentEnvelope {
         agent: agent.into(),
@@ -305,7 +322,12 @@ async fn get(Staff(caller): Staff, State(app): State<AppState>, ApiPath(id): Api
 #[utoipa::path(put, path = "/api/v3/agents/{id}", tag = "agents", request_body = UpdateAgent,
     params(("id" = Uuid, Path, description = "Agent id")),
     responses((status = 200, description = "The updated agent", body = AgentEnvelope)))]
-async fn update(Admin(caller): Admin, State(app): State<AppState>, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<UpdateAgent>) -> ApiResult<Json<AgentEnvelope>> {
+async fn update(
+    Admin(caller): Admin,
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<UpdateAgent>,
+) -> ApiResult<Json<AgentEnvelope>> {
     let agent = update_agent(&app, caller.site_id, AgentId(id), req).await?;
     Ok(Json(AgentEnvelope {
         agent: agent.into(),
@@ -316,7 +338,11 @@ async fn update(Admin(caller): Admin, State(app): State<AppState>, ApiPath(id): 
 #[utoipa::path(delete, path = "/api/v3/agents/{id}", tag = "agents",
     params(("id" = Uuid, Path, description = "Agent id")),
     responses((status = 204, description = "Deleted")))]
-async fn delete(Admin(caller): Admin, State(app): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+async fn delete(
+    Admin(caller): Admin,
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
     delete_agent(&app, caller.site_id, AgentId(id)).await?;
     Ok(no_content())
 }
@@ -325,7 +351,11 @@ async fn delete(Admin(caller): Admin, State(app): State<AppState>, ApiPath(id): 
 #[utoipa::path(post, path = "/api/v3/agents/{id}/apiKey", tag = "agents",
     params(("id" = Uuid, Path, description = "Agent id")),
     responses((status = 200, description = "The new key, shown only this once", body = ApiKeyAnswer)))]
-async fn new_key(caller: Caller, State(app): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<ApiKeyAnswer>> {
+async fn new_key(
+    caller: Caller,
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ApiKeyAnswer>> {
     caller.require_admin_or_self(AgentId(id))?;
     let api_key = rotate_key(&app, caller.site_id, AgentId(id)).await?;
     Ok(Json(ApiKeyAnswer { api_key }))
@@ -335,7 +365,11 @@ async fn new_key(caller: Caller, State(app): State<AppState>, ApiPath(id): ApiPa
 #[utoipa::path(delete, path = "/api/v3/agents/{id}/apiKey", tag = "agents",
     params(("id" = Uuid, Path, description = "Agent id")),
     responses((status = 204, description = "Revoked")))]
-async fn delete_key(caller: Caller, State(app): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+async fn delete_key(
+    caller: Caller,
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
     caller.require_admin_or_self(AgentId(id))?;
     revoke_key(&app, caller.site_id, AgentId(id)).await?;
     Ok(no_content())
@@ -345,7 +379,12 @@ async fn delete_key(caller: Caller, State(app): State<AppState>, ApiPath(id): Ap
 #[utoipa::path(put, path = "/api/v3/agents/{id}/status", tag = "agents", request_body = StatusChange,
     params(("id" = Uuid, Path, description = "Agent id")),
     responses((status = 200, description = "The agent", body = AgentEnvelope)))]
-async fn set_status(caller: Caller, State(app): State<AppState>, ApiPath(id): ApiPath<Uuid>, ApiJson(req): ApiJson<StatusChange>) -> ApiResult<Json<AgentEnvelope>> {
+async fn set_status(
+    caller: Caller,
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<StatusChange>,
+) -> ApiResult<Json<AgentEnvelope>> {
     caller.require_admin_or_self(AgentId(id))?;
     let agent = app
         .store
