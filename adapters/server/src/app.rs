@@ -68,6 +68,7 @@ impl Deref for AppState {
         (name = "contacts", description = "Contacts"),
         (name = "tags", description = "Conversation tags"),
         (name = "cannedResponses", description = "Reusable reply texts"),
+        (name = "conversations", description = "Conversations, messages, history, deleted conversations"),
     )
 )]
 struct ApiDoc;
@@ -85,6 +86,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::ops::router())
         .merge(crate::people::router())
+        .merge(crate::conversations::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

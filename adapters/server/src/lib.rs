@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod conversations;
 pub mod eval_cmd;
 pub mod html;
 pub mod http;

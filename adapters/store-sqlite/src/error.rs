@@ -18,6 +18,9 @@ pub enum StoreError {
     /// The writer thread or a worker is gone (shutting down, or a bug that panicked).
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// A decision of the core refused the change (validation, conflict, not found).
+    #[error(transparent)]
+    Core(#[from] anytime_core::CoreError),
     /// Anything else SQLite reports: an I/O problem or a bug, never the caller's input.
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),

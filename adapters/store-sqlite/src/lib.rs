@@ -14,7 +14,7 @@
 //! use anytime_store::{Store, StoreOptions};
 //! let dir = tempfile::tempdir().unwrap();
 //! let (store, applied) = Store::open(dir.path().join("a.db"), StoreOptions::default()).await?;
-//! assert_eq!(applied, vec![1]);
+//! assert_eq!(applied, vec![1, 2]);
 //! assert!(store.sites().list().await?.is_empty());
 //! # Ok(()) }
 //! ```
@@ -22,6 +22,7 @@
 mod agents;
 mod canned;
 mod contacts;
+mod conversations;
 mod db;
 mod departments;
 mod error;
@@ -35,6 +36,9 @@ mod time;
 pub use agents::Agents;
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
+pub use conversations::{
+    ConversationChange, ConversationQuery, ConversationSort, Conversations, NextIds,
+};
 pub use db::{Durability, StoreOptions};
 pub use departments::Departments;
 pub use error::{StoreError, StoreResult};
@@ -84,6 +88,10 @@ impl Store {
 
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts { store: self }
+    }
+
+    pub fn conversations(&self) -> Conversations<'_> {
+        Conversations { store: self }
     }
 
     pub fn tags(&self) -> Tags<'_> {

@@ -35,7 +35,6 @@ pub(crate) fn like_pattern(needle: &str) -> String {
 
 /// Hands out the next per-site number of a sequence (`conversation`, `message`, …), inside
 /// the caller's write transaction; numbers start at 1 and never repeat.
-#[allow(dead_code)] // used by the conversations migration onwards
 pub(crate) fn next_site_number(
     tx: &Transaction<'_>,
     site_id: Uuid,

@@ -14,7 +14,7 @@ pub struct Tags<'a> {
 
 /// The count column; the conversations migration replaces `0` with a count over its
 /// conversation–tag table.
-const COLUMNS: &str = "t.id, t.name, 0 AS conversation_count, t.created_time, t.updated_time";
+const COLUMNS: &str = "t.id, t.name, (SELECT count(*) FROM conversation_tags ct JOIN conversations c ON c.site_id = ct.site_id AND c.id = ct.conversation_id WHERE ct.tag_id = t.id AND c.is_deleted = 0) AS conversation_count, t.created_time, t.updated_time";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Tag> {
     let count: i64 = row.get(2)?;

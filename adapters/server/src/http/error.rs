@@ -163,6 +163,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { message } => ApiError::Conflict(message),
             StoreError::Invalid { field, message } => ApiError::invalid(field, message),
             StoreError::Unavailable(m) => ApiError::Unavailable(m),
+            StoreError::Core(c) => ApiError::Core(c),
             other => ApiError::Internal(other.to_string()),
         }
     }
