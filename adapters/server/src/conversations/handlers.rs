@@ -410,7 +410,11 @@ async fn create(
             status: req.status,
             custom_fields: req.custom_fields,
             tag_ids: req.tag_ids.into_iter().map(TagId).collect(),
-            message: message.into_new(ids.message),
+            message: {
+                let mut m = message.into_new(ids.message);
+                m.message_type = m.message_type.or(Some(MessageType::Reply));
+                m
+            },
         }))
     })
     .await?;

@@ -131,6 +131,16 @@ pub async fn merge(
             target,
             source,
             move |(t, tm), (s, sm), next| {
+                // The source's messages move into the target (the store re-homes them).
+                let target_id = t.id;
+                let mut moved: Vec<Message> = sm
+                    .iter()
+                    .cloned()
+                    .map(|mut m| {
+                        m.conversation_id = target_id;
+                        m
+                    })
+                    .collect();
                 let action = Action::Merge(Box::new(Merge {
                     source: s,
                     target_messages: tm,
@@ -152,10 +162,11 @@ pub async fn merge(
                     .ok_or_else(|| CoreError::Conflict {
                         message: "the merge produced no source outcome".into(),
                     })?;
+                moved.extend(outcome.messages);
                 Ok((
                     ConversationChange {
                         conversation: outcome.conversation,
-                        messages: outcome.messages,
+                        messages: moved,
                         history: outcome.history,
                     },
                     ConversationChange {
