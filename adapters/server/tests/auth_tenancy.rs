@@ -16,6 +16,18 @@ fn operations_endpoints_answer_without_credentials() {
     let api = s.send("GET", "/openapi.json", None, None, b"").json();
     assert!(api["openapi"].as_str().unwrap_or("").starts_with("3.1"));
     assert!(api["paths"]["/api/v3/agents"]["post"].is_object());
+    for (path, method) in [
+        ("/api/v3/anytime/conversations", "post"),
+        ("/api/v3/anytime/conversations/{id}/messages", "post"),
+        ("/api/v3/anytime/conversations/{id}/history", "get"),
+        ("/api/v3/anytime/deletedconversations/{id}/restore", "post"),
+        ("/api/v3/contacts", "get"),
+    ] {
+        assert!(
+            api["paths"][path][method].is_object(),
+            "{method} {path} documented"
+        );
+    }
     let docs = s.send("GET", "/docs", None, None, b"");
     assert_eq!(docs.status, 200);
     assert!(docs.body.contains("/api/v3/agents"));
