@@ -1,0 +1,34 @@
+//! `anytime serve` settings (SPEC §2), from flags or environment variables.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub data_dir: PathBuf,
+    pub db: PathBuf,
+    pub listen: String,
+    /// Domain of the hosted inbound addresses.
+    pub inbound_domain: String,
+    /// Requests per minute per credential; 0 = unlimited.
+    pub rate_limit: u32,
+    /// Base of `{{conversation.link}}`.
+    pub public_url: Option<String>,
+    /// `host:port` for forwarding accounts without their own SMTP server.
+    pub smtp_relay: Option<String>,
+}
+
+impl ServeConfig {
+    /// Defaults for tests and embedding: everything under `data_dir`.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        let data_dir = data_dir.into();
+        Self {
+            db: data_dir.join("anytime.db"),
+            data_dir,
+            listen: "127.0.0.1:8080".into(),
+            inbound_domain: "inbound.localhost".into(),
+            rate_limit: 100_000,
+            public_url: None,
+            smtp_relay: None,
+        }
+    }
+}

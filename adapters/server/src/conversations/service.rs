@@ -1,0 +1,207 @@
+//! The service functions: build a core command, run it on the stored conversation, persist.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::http::{ApiError, ApiResult};
+use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Merge, Message};
+use anytime_core::field_validation::Known;
+use anytime_core::model::{Conversation, ConversationId, FieldSet, MessageId, SiteId};
+use anytime_core::CoreError;
+use anytime_store::{ConversationChange, NextIds};
+use chrono::Utc;
+
+/// What the command may see: the site's agents and departments (for assignee checks).
+async fn known(app: &AppState, site: SiteId) -> ApiResult<Known> {
+    let agents = app.store.agents().list(site).await?;
+    let departments = app.store.departments().list(site).await?;
+    Ok(Known::new(
+        agents.into_iter().map(|a| a.id),
+        departments.into_iter().map(|d| d.id),
+    ))
+}
+
+fn run(
+    conversation: Conversation,
+    command: Command,
+    known: &Known,
+) -> Result<ConversationChange, CoreError> {
+    let fields = FieldSet::default();
+    let env = Env {
+        now: Utc::now(),
+        fields: &fields,
+        known,
+    };
+    let outcome = apply_command(conversation, command, &env)?;
+    Ok(ConversationChange {
+        conversation: outcome.conversation,
+        messages: outcome.messages,
+        history: outcome.history,
+    })
+}
+
+fn not_found() -> CoreError {
+    CoreError::NotFound {
+        message: "conversation not found".into(),
+    }
+}
+
+/// Which stored conversations an endpoint acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bin {
+    Live,
+    Deleted,
+}
+
+impl Bin {
+    fn admits(self, c: &Conversation) -> bool {
+        c.is_deleted == (self == Bin::Deleted)
+    }
+}
+
+pub fn actor(caller: &Caller) -> Actor {
+    Actor::Agent(caller.agent_id)
+}
+
+/// Creates a conversation; `build` gets the fresh ids and returns the `create` action.
+pub async fn create(
+    app: &AppState,
+    caller: Caller,
+    build: impl FnOnce(NextIds) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    let known = known(app, caller.site_id).await?;
+    let actor = actor(&caller);
+    Ok(app
+        .store
+        .conversations()
+        .create(caller.site_id, move |ids| {
+            let conversation = Conversation {
+                id: ids.conversation,
+                ..Default::default()
+            };
+            run(conversation, Command::new(build(ids), actor), &known)
+        })
+        .await?)
+}
+
+/// Applies an action to a conversation in `bin`.
+pub async fn apply(
+    app: &AppState,
+    caller: Caller,
+    id: ConversationId,
+    bin: Bin,
+    build: impl FnOnce(MessageId) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    let known = known(app, caller.site_id).await?;
+    let actor = actor(&caller);
+    Ok(app
+        .store
+        .conversations()
+        .change(caller.site_id, id, move |conversation, _messages, ids| {
+            if !bin.admits(&conversation) {
+                return Err(not_found());
+            }
+            run(
+                conversation,
+                Command::new(build(ids.message), actor),
+                &known,
+            )
+        })
+        .await?)
+}
+
+/// Merges `source` into `target` (SPEC §5.7); 409 per the core's rules.
+pub async fn merge(
+    app: &AppState,
+    caller: Caller,
+    target: ConversationId,
+    source: ConversationId,
+) -> ApiResult<ConversationChange> {
+    if target == source {
+        return Err(ApiError::Conflict(
+            "a conversation cannot be merged into itself".into(),
+        ));
+    }
+    let known = known(app, caller.site_id).await?;
+    let actor = actor(&caller);
+    let (target, _) = app
+        .store
+        .conversations()
+        .change_pair(
+            caller.site_id,
+            target,
+            source,
+            move |(t, tm), (s, sm), next| {
+                // The source's messages move into the target (the store re-homes them).
+                let target_id = t.id;
+                let mut moved: Vec<Message> = sm
+                    .iter()
+                    .cloned()
+                    .map(|mut m| {
+                        m.conversation_id = target_id;
+                        m
+                    })
+                    .collect();
+                let action = Action::Merge(Box::new(Merge {
+                    source: s,
+                    target_messages: tm,
+                    source_messages: sm,
+                    target_note_id: next,
+                    source_note_id: MessageId(next.0 + 1),
+                }));
+                let fields = FieldSet::default();
+                let env = Env {
+                    now: Utc::now(),
+                    fields: &fields,
+                    known: &known,
+                };
+                let outcome = apply_command(t, Command::new(action, actor), &env)?;
+                let source = outcome
+                    .merge
+                    .as_ref()
+                    .map(|m| (*m.source).clone())
+                    .ok_or_else(|| CoreError::Conflict {
+                        message: "the merge produced no source outcome".into(),
+                    })?;
+                moved.extend(outcome.messages);
+                Ok((
+                    ConversationChange {
+                        conversation: outcome.conversation,
+                        messages: moved,
+                        history: outcome.history,
+                    },
+                    ConversationChange {
+                        conversation: source.conversation,
+                        messages: source.messages,
+                        history: source.history,
+                    },
+                ))
+            },
+        )
+        .await?;
+    Ok(target)
+}
+
+/// A conversation in `bin`, else 404.
+pub async fn get(
+    app: &AppState,
+    site: SiteId,
+    id: ConversationId,
+    bin: Bin,
+) -> ApiResult<Conversation> {
+    let c = app.store.conversations().get(site, id).await?;
+    if bin.admits(&c) {
+        Ok(c)
+    } else {
+        Err(ApiError::NotFound("conversation not found".into()))
+    }
+}
+
+pub async fn messages(
+    app: &AppState,
+    site: SiteId,
+    id: ConversationId,
+    bin: Bin,
+) -> ApiResult<Vec<Message>> {
+    get(app, site, id, bin).await?;
+    Ok(app.store.conversations().messages(site, id).await?)
+}

@@ -1,0 +1,49 @@
+//! HTML bodies are sanitized with ammonia's allow-list before storage (SPEC §4.1): no
+//! script, style, iframe, object, embed or form, no event handlers, no `javascript:` URLs.
+//! The mention markers of notes (`<span data-id class="athighlight">`) are kept.
+
+use std::sync::OnceLock;
+
+fn builder() -> &'static ammonia::Builder<'static> {
+    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tag_attributes("span", ["data-id"]);
+        b.add_allowed_classes("span", ["athighlight"]);
+        b
+    })
+}
+
+/// The safe subset of `html`.
+pub fn sanitize(html: &str) -> String {
+    builder().clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_scripts_handlers_and_javascript_urls() {
+        let out = sanitize(
+            r#"<p onclick="x()">hi<script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">l</a></p>"#,
+        );
+        assert!(!out.contains("script"), "{out}");
+        assert!(!out.contains("onerror"), "{out}");
+        assert!(!out.contains("onclick"), "{out}");
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(out.contains("hi"));
+    }
+
+    #[test]
+    fn keeps_mentions() {
+        let out = sanitize(
+            r#"<span data-id="5f0c6f5e-0000-4000-8000-000000000001" class="athighlight">@Ann</span>"#,
+        );
+        assert!(
+            out.contains(r#"data-id="5f0c6f5e-0000-4000-8000-000000000001""#),
+            "{out}"
+        );
+        assert!(out.contains("athighlight"), "{out}");
+    }
+}

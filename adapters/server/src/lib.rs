@@ -1,0 +1,13 @@
+//! The Anytime server: HTTP API (axum) over the SQLite store, calling the pure core for every
+//! decision. `main.rs` is only argument parsing; everything here is testable in-process.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod conversations;
+pub mod eval_cmd;
+pub mod html;
+pub mod http;
+pub mod ops;
+pub mod people;

@@ -1,0 +1,521 @@
+//! Conversations, their messages, history and keyword index. A change is computed by a
+//! closure the server passes in (it calls the pure core) and persisted in the same write
+//! transaction as the load it was computed from, so concurrent changes never interleave.
+
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{next_site_number, ok_or_not_found};
+use crate::Store;
+use anytime_core::conversation::{HistoryEntry, Message};
+use anytime_core::model::{Conversation, ConversationId, MessageId, Priority, Status, TagId};
+use anytime_core::CoreError;
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+/// Conversations: `store.conversations()`.
+pub struct Conversations<'a> {
+    pub(crate) store: &'a Store,
+}
+
+/// What a command produced, to persist: the new snapshot, new or moved messages, history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationChange {
+    pub conversation: Conversation,
+    pub messages: Vec<Message>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// Fresh per-site numbers for a change (used only if the change keeps them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextIds {
+    pub conversation: ConversationId,
+    pub message: MessageId,
+}
+
+/// Sort keys of the conversation list (ties broken by id in the same direction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConversationSort {
+    NextSlaBreach,
+    LastReplyTime,
+    #[default]
+    LastActivityTime,
+    Priority,
+    Status,
+}
+
+/// Conversation list filters.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationQuery {
+    pub deleted: bool,
+    pub statuses: Vec<Status>,
+    pub tag_id: Option<TagId>,
+    /// Words that must all occur in the subject or a message body.
+    pub keywords: Option<String>,
+    /// On the last reply time (falling back to creation for never-replied ones).
+    pub time_from: Option<DateTime<Utc>>,
+    pub time_to: Option<DateTime<Utc>>,
+    /// Only these ids (a saved filter evaluated by the caller), if given.
+    pub ids: Option<Vec<ConversationId>>,
+    pub sort: ConversationSort,
+    pub descending: bool,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Unavailable(format!("stored JSON is unreadable: {e}"))
+}
+
+fn status_rank(s: Status) -> i64 {
+    Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as i64
+}
+
+fn priority_rank(p: Priority) -> i64 {
+    // urgent first when ascending
+    Priority::ALL.iter().position(|x| *x == p).unwrap_or(0) as i64
+}
+
+fn next_breach(c: &Conversation) -> Option<DateTime<Utc>> {
+    [
+        c.first_respond_breach_at,
+        c.next_respond_breach_at,
+        c.resolve_breach_at,
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+}
+
+/// An FTS5 query where every whitespace-separated word must match, each a quoted string
+/// (so no operator or syntax of the caller's reaches FTS5).
+pub(crate) fn fts_query(keywords: &str) -> Option<String> {
+    let words: Vec<String> = keywords
+        .split_whitespace()
+        .take(16)
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+fn load(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Option<Conversation>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT snapshot FROM conversations WHERE site_id = ?1 AND id = ?2")?
+        .query_row((site, id.0), |r| r.get(0))
+        .optional()?;
+    text.map(|t| serde_json::from_str(&t).map_err(json_err))
+        .transpose()
+}
+
+fn peek_number(tx: &Transaction<'_>, site: &str, name: &str) -> StoreResult<i64> {
+    let last: Option<i64> = tx
+        .prepare_cached("SELECT last_value FROM site_counters WHERE site_id = ?1 AND name = ?2")?
+        .query_row((site, name), |r| r.get(0))
+        .optional()?;
+    Ok(last.unwrap_or(0) + 1)
+}
+
+/// Moves the counter past `used` (numbers are never handed out twice).
+fn claim_number(tx: &Transaction<'_>, site: &str, name: &str, used: i64) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO site_counters (site_id, name, last_value) VALUES (?1, ?2, ?3)
+         ON CONFLICT (site_id, name) DO UPDATE SET last_value = max(last_value, excluded.last_value)",
+    )?
+    .execute((site, name, used))?;
+    Ok(())
+}
+
+fn check_tags(tx: &Transaction<'_>, site: &str, tags: &[TagId]) -> StoreResult<()> {
+    for (i, tag) in tags.iter().enumerate() {
+        let found: Option<i64> = tx
+            .prepare_cached("SELECT 1 FROM tags WHERE site_id = ?1 AND id = ?2")?
+            .query_row((site, tag.to_string()), |r| r.get(0))
+            .optional()?;
+        if found.is_none() {
+            return Err(StoreError::invalid(format!("tagIds[{i}]"), "no such tag"));
+        }
+    }
+    Ok(())
+}
+
+fn save(tx: &Transaction<'_>, site: &str, change: &ConversationChange) -> StoreResult<()> {
+    let c = &change.conversation;
+    let snapshot = serde_json::to_string(c).map_err(json_err)?;
+    let created = c.created_time.map(ts).unwrap_or_default();
+    let activity = c
+        .last_activity_time
+        .or(c.created_time)
+        .map(ts)
+        .unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO conversations (site_id, id, status, status_rank, priority_rank, channel,
+             agent_assignee_id, department_assignee_id, contact_id, is_deleted, is_read,
+             created_time, last_activity_time, last_replied_time, next_breach_at, snapshot)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (site_id, id) DO UPDATE SET status = excluded.status,
+             status_rank = excluded.status_rank, priority_rank = excluded.priority_rank,
+             channel = excluded.channel, agent_assignee_id = excluded.agent_assignee_id,
+             department_assignee_id = excluded.department_assignee_id,
+             contact_id = excluded.contact_id, is_deleted = excluded.is_deleted,
+             is_read = excluded.is_read, last_activity_time = excluded.last_activity_time,
+             last_replied_time = excluded.last_replied_time,
+             next_breach_at = excluded.next_breach_at, snapshot = excluded.snapshot",
+    )?
+    .execute(rusqlite::params![
+        site,
+        c.id.0,
+        c.status.as_str(),
+        status_rank(c.status),
+        priority_rank(c.priority),
+        c.channel.as_str(),
+        c.agent_assignee_id.map(|a| a.to_string()),
+        c.department_assignee_id.map(|d| d.to_string()),
+        c.contact_id.map(|d| d.to_string()),
+        c.is_deleted,
+        c.is_read,
+        created,
+        activity,
+        c.last_replied_time.map(ts),
+        next_breach(c).map(ts),
+        snapshot,
+    ])?;
+    check_tags(tx, site, &c.tag_ids)?;
+    tx.prepare_cached("DELETE FROM conversation_tags WHERE site_id = ?1 AND conversation_id = ?2")?
+        .execute((site, c.id.0))?;
+    for tag in &c.tag_ids {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO conversation_tags (site_id, conversation_id, tag_id) VALUES (?1, ?2, ?3)",
+        )?
+        .execute((site, c.id.0, tag.to_string()))?;
+    }
+    tx.prepare_cached(
+        "DELETE FROM conversation_search WHERE site_id = ?1 AND conversation_id = ?2 AND message_id = 0",
+    )?
+    .execute((site, c.id.0))?;
+    tx.prepare_cached(
+        "INSERT INTO conversation_search (site_id, conversation_id, message_id, text) VALUES (?1, ?2, 0, ?3)",
+    )?
+    .execute((site, c.id.0, &c.subject))?;
+    let mut last_message = 0;
+    for m in &change.messages {
+        last_message = last_message.max(m.id.0);
+        let body = serde_json::to_string(m).map_err(json_err)?;
+        tx.prepare_cached(
+            "INSERT INTO messages (site_id, id, conversation_id, time, body) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (site_id, id) DO UPDATE SET conversation_id = excluded.conversation_id,
+                 time = excluded.time, body = excluded.body",
+        )?
+        .execute((site, m.id.0, m.conversation_id.0, ts(m.time), body))?;
+        tx.prepare_cached(
+            "DELETE FROM conversation_search WHERE site_id = ?1 AND message_id = ?2",
+        )?
+        .execute((site, m.id.0))?;
+        tx.prepare_cached(
+            "INSERT INTO conversation_search (site_id, conversation_id, message_id, text) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute((site, m.conversation_id.0, m.id.0, &m.plain_body))?;
+    }
+    if last_message > 0 {
+        claim_number(tx, site, "message", last_message)?;
+    }
+    for h in &change.history {
+        let entry = serde_json::to_string(h).map_err(json_err)?;
+        tx.prepare_cached(
+            "INSERT INTO conversation_history (site_id, conversation_id, entry) VALUES (?1, ?2, ?3)",
+        )?
+        .execute((site, c.id.0, entry))?;
+    }
+    Ok(())
+}
+
+fn load_messages(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Vec<Message>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body FROM messages WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY time, id",
+    )?;
+    let rows = stmt
+        .query_map((site, id.0), |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.iter()
+        .map(|t| serde_json::from_str(t).map_err(json_err))
+        .collect()
+}
+
+impl Conversations<'_> {
+    /// Numbers a new conversation and persists what `decide` makes of it.
+    pub async fn create(
+        &self,
+        site: anytime_core::model::SiteId,
+        decide: impl FnOnce(NextIds) -> Result<ConversationChange, CoreError> + Send + 'static,
+    ) -> StoreResult<ConversationChange> {
+        let site_id = site.0;
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let conversation = ConversationId(next_site_number(tx, site_id, "conversation")?);
+                let message = MessageId(peek_number(tx, &site, "message")?);
+                let change = decide(NextIds {
+                    conversation,
+                    message,
+                })?;
+                save(tx, &site, &change)?;
+                Ok(change)
+            })
+            .await
+    }
+
+    /// Loads conversation `id` with its messages, lets `decide` compute the change, persists
+    /// it; all in one transaction. `decide` also gets the next free message number.
+    pub async fn change(
+        &self,
+        site: anytime_core::model::SiteId,
+        id: ConversationId,
+        decide: impl FnOnce(Conversation, Vec<Message>, NextIds) -> Result<ConversationChange, CoreError>
+            + Send
+            + 'static,
+    ) -> StoreResult<ConversationChange> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let conversation = ok_or_not_found(load(tx, &site, id)?, "conversation")?;
+                let messages = load_messages(tx, &site, id)?;
+                let message = MessageId(peek_number(tx, &site, "message")?);
+                let change = decide(
+                    conversation,
+                    messages,
+                    NextIds {
+                        conversation: id,
+                        message,
+                    },
+                )?;
+                save(tx, &site, &change)?;
+                Ok(change)
+            })
+            .await
+    }
+
+    /// Changes two conversations in one transaction (merge): `decide` gets the target and
+    /// the source with their messages and returns both changes.
+    pub async fn change_pair(
+        &self,
+        site: anytime_core::model::SiteId,
+        target: ConversationId,
+        source: ConversationId,
+        decide: impl FnOnce(
+                (Conversation, Vec<Message>),
+                (Conversation, Vec<Message>),
+                MessageId,
+            ) -> Result<(ConversationChange, ConversationChange), CoreError>
+            + Send
+            + 'static,
+    ) -> StoreResult<(ConversationChange, ConversationChange)> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let t = ok_or_not_found(load(tx, &site, target)?, "conversation")?;
+                let s = ok_or_not_found(load(tx, &site, source)?, "source conversation")?;
+                let tm = load_messages(tx, &site, target)?;
+                let sm = load_messages(tx, &site, source)?;
+                let next = MessageId(peek_number(tx, &site, "message")?);
+                let (a, b) = decide((t, tm), (s, sm), next)?;
+                save(tx, &site, &b)?;
+                save(tx, &site, &a)?;
+                Ok((a, b))
+            })
+            .await
+    }
+
+    pub async fn get(
+        &self,
+        site: anytime_core::model::SiteId,
+        id: ConversationId,
+    ) -> StoreResult<Conversation> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| ok_or_not_found(load(conn, &site, id)?, "conversation"))
+            .await
+    }
+
+    pub async fn messages(
+        &self,
+        site: anytime_core::model::SiteId,
+        id: ConversationId,
+    ) -> StoreResult<Vec<Message>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| load_messages(conn, &site, id))
+            .await
+    }
+
+    /// The conversation's history, oldest first.
+    pub async fn history(
+        &self,
+        site: anytime_core::model::SiteId,
+        id: ConversationId,
+    ) -> StoreResult<Vec<HistoryEntry>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT entry FROM conversation_history WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY seq",
+                )?;
+                let rows = stmt
+                    .query_map((&site, id.0), |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                rows.iter()
+                    .map(|t| serde_json::from_str(t).map_err(json_err))
+                    .collect()
+            })
+            .await
+    }
+
+    /// Every conversation of the site (for filters evaluated by the core).
+    pub async fn all(
+        &self,
+        site: anytime_core::model::SiteId,
+        deleted: bool,
+    ) -> StoreResult<Vec<Conversation>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT snapshot FROM conversations WHERE site_id = ?1 AND is_deleted = ?2",
+                )?;
+                let rows = stmt
+                    .query_map((&site, deleted), |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                rows.iter()
+                    .map(|t| serde_json::from_str(t).map_err(json_err))
+                    .collect()
+            })
+            .await
+    }
+
+    /// One page of matching conversations and the number of matches.
+    pub async fn list(
+        &self,
+        site: anytime_core::model::SiteId,
+        query: ConversationQuery,
+    ) -> StoreResult<(Vec<Conversation>, u64)> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| {
+                let mut cond = vec!["c.site_id = ?".to_string(), "c.is_deleted = ?".to_string()];
+                let mut params: Vec<Value> = vec![Value::Text(site.clone()), Value::Integer(i64::from(query.deleted))];
+                if !query.statuses.is_empty() {
+                    let marks = vec!["?"; query.statuses.len()].join(",");
+                    cond.push(format!("c.status IN ({marks})"));
+                    params.extend(query.statuses.iter().map(|s| Value::Text(s.as_str().into())));
+                }
+                if let Some(tag) = query.tag_id {
+                    cond.push("EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.site_id = c.site_id AND ct.conversation_id = c.id AND ct.tag_id = ?)".into());
+                    params.push(Value::Text(tag.to_string()));
+                }
+                if let Some(q) = query.keywords.as_deref().and_then(fts_query) {
+                    cond.push("c.id IN (SELECT conversation_id FROM conversation_search WHERE conversation_search MATCH ? AND site_id = ?)".into());
+                    params.push(Value::Text(q));
+                    params.push(Value::Text(site.clone()));
+                }
+                if let Some(from) = query.time_from {
+                    cond.push("coalesce(c.last_replied_time, c.created_time) >= ?".into());
+                    params.push(Value::Text(ts(from)));
+                }
+                if let Some(to) = query.time_to {
+                    cond.push("coalesce(c.last_replied_time, c.created_time) <= ?".into());
+                    params.push(Value::Text(ts(to)));
+                }
+                if let Some(ids) = &query.ids {
+                    if ids.is_empty() {
+                        cond.push("0".into());
+                    } else {
+                        let marks = vec!["?"; ids.len()].join(",");
+                        cond.push(format!("c.id IN ({marks})"));
+                        params.extend(ids.iter().map(|i| Value::Integer(i.0)));
+                    }
+                }
+                let cond = cond.join(" AND ");
+                let total: i64 = conn
+                    .prepare(&format!("SELECT count(*) FROM conversations c WHERE {cond}"))?
+                    .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+                let dir = if query.descending { "DESC" } else { "ASC" };
+                // NULLs (never replied, no SLA) go last either way.
+                let key = match query.sort {
+                    ConversationSort::NextSlaBreach => "c.next_breach_at IS NULL, c.next_breach_at",
+                    ConversationSort::LastReplyTime => "c.last_replied_time IS NULL, c.last_replied_time",
+                    ConversationSort::LastActivityTime => "c.last_activity_time",
+                    ConversationSort::Priority => "c.priority_rank",
+                    ConversationSort::Status => "c.status_rank",
+                };
+                let order = key
+                    .split(", ")
+                    .map(|k| if k.ends_with("IS NULL") { k.to_string() } else { format!("{k} {dir}") })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                params.push(Value::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
+                params.push(Value::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
+                let mut stmt = conn.prepare(&format!(
+                    "SELECT c.snapshot FROM conversations c WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
+                ))?;
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let list = rows
+                    .iter()
+                    .map(|t| serde_json::from_str(t).map_err(json_err))
+                    .collect::<StoreResult<Vec<Conversation>>>()?;
+                Ok((list, u64::try_from(total).unwrap_or(0)))
+            })
+            .await
+    }
+
+    /// Removes a deleted conversation with its messages, history and index rows.
+    pub async fn delete_permanently(
+        &self,
+        site: anytime_core::model::SiteId,
+        id: ConversationId,
+    ) -> StoreResult<()> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let n = tx
+                    .prepare_cached("DELETE FROM conversations WHERE site_id = ?1 AND id = ?2 AND is_deleted = 1")?
+                    .execute((&site, id.0))?;
+                if n == 0 {
+                    return Err(StoreError::not_found("deleted conversation"));
+                }
+                tx.prepare_cached("DELETE FROM conversation_search WHERE site_id = ?1 AND conversation_id = ?2")?
+                    .execute((&site, id.0))?;
+                Ok(())
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn fts_queries_quote_every_word() {
+        assert_eq!(
+            fts_query("printer fire").as_deref(),
+            Some("\"printer\" AND \"fire\"")
+        );
+        assert_eq!(
+            fts_query("a\"b OR").as_deref(),
+            Some("\"a\"\"b\" AND \"OR\"")
+        );
+        assert_eq!(fts_query("   "), None);
+    }
+}
