@@ -35,13 +35,21 @@ pub(super) type Spanned = (Token, usize);
 /// Tokenizes `text`; the last token is always [`Token::End`] at its length in characters.
 /// Works on the string directly (no `Vec<char>`), counting characters for the positions.
 pub(super) fn tokenize(text: &str) -> Result<Vec<Spanned>, ParseError> {
+    if text.is_ascii() {
+        return tokenize_ascii(text.as_bytes());
+    }
+    tokenize_chars(text)
+}
+
+/// The general path, for text with non-ASCII characters.
+fn tokenize_chars(text: &str) -> Result<Vec<Spanned>, ParseError> {
     let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
     let mut chars = text.chars().peekable();
     let mut i = 0; // character offset of the next char
     while let Some(c) = chars.next() {
         let start = i;
         i += 1;
-        if c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()) {
+        if c.is_whitespace() {
             continue;
         }
         if let Some(first) = c.to_digit(10) {
@@ -106,7 +114,85 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Spanned>, ParseError> {
     Ok(tokens)
 }
 
+/// The common case: ASCII text, where byte offsets are character offsets. Same tokens and
+/// errors as the general path (a property test checks they agree).
+fn tokenize_ascii(bytes: &[u8]) -> Result<Vec<Spanned>, ParseError> {
+    let mut tokens = Vec::with_capacity(bytes.len() / 2 + 1);
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let b = bytes[i];
+        match b {
+            // Exactly the ASCII characters `char::is_whitespace` accepts.
+            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => i += 1,
+            b'0'..=b'9' => {
+                let mut value: Option<usize> = Some(0);
+                while let Some(d @ b'0'..=b'9') = bytes.get(i) {
+                    value = value
+                        .and_then(|v| v.checked_mul(10))
+                        .and_then(|v| v.checked_add(usize::from(d - b'0')));
+                    i += 1;
+                }
+                tokens.push((Token::Number(value), start));
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                    i += 1;
+                }
+                let word = &bytes[start..i];
+                let token = if word.eq_ignore_ascii_case(b"and") {
+                    Token::And
+                } else if word.eq_ignore_ascii_case(b"or") {
+                    Token::Or
+                } else if word.eq_ignore_ascii_case(b"not") {
+                    Token::Not
+                } else {
+                    return Err(ParseError::new(
+                        start,
+                        format!(
+                            "unknown word `{}` (expected AND, OR or NOT)",
+                            String::from_utf8_lossy(word)
+                        ),
+                    ));
+                };
+                tokens.push((token, start));
+            }
+            b'(' => {
+                tokens.push((Token::Open, start));
+                i += 1;
+            }
+            b')' => {
+                tokens.push((Token::Close, start));
+                i += 1;
+            }
+            other => {
+                return Err(ParseError::new(
+                    start,
+                    format!("unexpected character `{}`", char::from(other)),
+                ))
+            }
+        }
+    }
+    tokens.push((Token::End, bytes.len()));
+    Ok(tokens)
+}
+
 /// ASCII first: the Unicode tables are only consulted for non-ASCII characters.
 fn is_letter(c: char) -> bool {
     c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn ascii_fast_path_agrees_with_the_general_one(
+            text in "[ \t\n\x0b\x0c\r()0-9aAnNdDoOrRtTxX!#]{0,40}"
+        ) {
+            prop_assert_eq!(tokenize_ascii(text.as_bytes()), tokenize_chars(&text));
+        }
+    }
 }
