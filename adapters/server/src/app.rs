@@ -69,6 +69,7 @@ impl Deref for AppState {
         (name = "tags", description = "Conversation tags"),
         (name = "cannedResponses", description = "Reusable reply texts"),
         (name = "conversations", description = "Conversations, messages, history, deleted conversations"),
+        (name = "fields", description = "System and custom fields, chat/offline mappings"),
     )
 )]
 struct ApiDoc;
@@ -87,6 +88,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::ops::router())
         .merge(crate::people::router())
         .merge(crate::conversations::router())
+        .merge(crate::fields::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod conversations;
 pub mod eval_cmd;
+pub mod fields;
 pub mod html;
 pub mod http;
 pub mod ops;

@@ -8,6 +8,10 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_conversations.sql")),
+    (
+        3,
+        include_str!("../migrations/0003_fields_filters_attachments.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.
