@@ -69,6 +69,7 @@ impl Deref for AppState {
         (name = "tags", description = "Conversation tags"),
         (name = "cannedResponses", description = "Reusable reply texts"),
         (name = "conversations", description = "Conversations, messages, history, deleted conversations"),
+        (name = "filters", description = "Agent console filters (private ones only for their creator)"),
         (name = "fields", description = "System and custom fields, chat/offline mappings"),
     )
 )]
@@ -89,6 +90,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::people::router())
         .merge(crate::conversations::router())
         .merge(crate::fields::router())
+        .merge(crate::filters::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

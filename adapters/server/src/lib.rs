@@ -8,6 +8,7 @@ pub mod config;
 pub mod conversations;
 pub mod eval_cmd;
 pub mod fields;
+pub mod filters;
 pub mod html;
 pub mod http;
 pub mod ops;
