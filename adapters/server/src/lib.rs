@@ -2,6 +2,7 @@
 //! decision. `main.rs` is only argument parsing; everything here is testable in-process.
 
 pub mod app;
+pub mod attachments;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -33,3 +33,21 @@ CREATE TABLE filters (
     PRIMARY KEY (site_id, id)
 ) STRICT;
 CREATE INDEX filters_by_creator ON filters (site_id, created_by_id);
+
+-- Uploaded attachments (SPEC §4.14): metadata here, bytes content-addressed under the data
+-- dir (`attachments/<sha256>`). Unattached uploads belong to their uploader only.
+CREATE TABLE attachments (
+    site_id         TEXT    NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    guid            TEXT    NOT NULL,
+    file_name       TEXT    NOT NULL,
+    content_type    TEXT    NOT NULL,
+    size            INTEGER NOT NULL,
+    sha256          TEXT    NOT NULL,
+    uploader_id     TEXT    NOT NULL,
+    conversation_id INTEGER,
+    message_id      INTEGER,
+    created_time    TEXT    NOT NULL,
+    PRIMARY KEY (site_id, guid)
+) STRICT;
+CREATE INDEX attachments_by_sha ON attachments (sha256);
+CREATE INDEX attachments_by_conversation ON attachments (site_id, conversation_id);

@@ -20,6 +20,7 @@
 //! ```
 
 mod agents;
+mod attachments;
 mod canned;
 mod contacts;
 mod conversations;
@@ -36,6 +37,7 @@ mod tags;
 mod time;
 
 pub use agents::Agents;
+pub use attachments::{Attachment, Attachments};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
 pub use conversations::{
@@ -100,6 +102,10 @@ impl Store {
 
     pub fn tags(&self) -> Tags<'_> {
         Tags { store: self }
+    }
+
+    pub fn attachments(&self) -> Attachments<'_> {
+        Attachments { store: self }
     }
 
     pub fn fields(&self) -> Fields<'_> {
