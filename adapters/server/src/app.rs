@@ -69,6 +69,9 @@ impl Deref for AppState {
         (name = "tags", description = "Conversation tags"),
         (name = "cannedResponses", description = "Reusable reply texts"),
         (name = "conversations", description = "Conversations, messages, history, deleted conversations"),
+        (name = "attachments", description = "File uploads (multipart, 20 MB) and downloads"),
+        (name = "filters", description = "Agent console filters (private ones only for their creator)"),
+        (name = "fields", description = "System and custom fields, chat/offline mappings"),
     )
 )]
 struct ApiDoc;
@@ -87,6 +90,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::ops::router())
         .merge(crate::people::router())
         .merge(crate::conversations::router())
+        .merge(crate::fields::router())
+        .merge(crate::filters::router())
+        .merge(crate::attachments::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

@@ -2,11 +2,14 @@
 //! decision. `main.rs` is only argument parsing; everything here is testable in-process.
 
 pub mod app;
+pub mod attachments;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod conversations;
 pub mod eval_cmd;
+pub mod fields;
+pub mod filters;
 pub mod html;
 pub mod http;
 pub mod ops;

@@ -435,13 +435,10 @@ impl Conversations<'_> {
                     params.push(Value::Text(ts(to)));
                 }
                 if let Some(ids) = &query.ids {
-                    if ids.is_empty() {
-                        cond.push("0".into());
-                    } else {
-                        let marks = vec!["?"; ids.len()].join(",");
-                        cond.push(format!("c.id IN ({marks})"));
-                        params.extend(ids.iter().map(|i| Value::Integer(i.0)));
-                    }
+                    // One JSON parameter, whatever the count (no bound-variable limit).
+                    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+                    cond.push("c.id IN (SELECT value FROM json_each(?))".into());
+                    params.push(Value::Text(serde_json::to_string(&list).map_err(json_err)?));
                 }
                 let cond = cond.join(" AND ");
                 let total: i64 = conn

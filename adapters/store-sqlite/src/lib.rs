@@ -14,18 +14,21 @@
 //! use anytime_store::{Store, StoreOptions};
 //! let dir = tempfile::tempdir().unwrap();
 //! let (store, applied) = Store::open(dir.path().join("a.db"), StoreOptions::default()).await?;
-//! assert_eq!(applied, vec![1, 2]);
+//! assert_eq!(applied, (1..=anytime_store::latest_version()).collect::<Vec<i64>>());
 //! assert!(store.sites().list().await?.is_empty());
 //! # Ok(()) }
 //! ```
 
 mod agents;
+mod attachments;
 mod canned;
 mod contacts;
 mod conversations;
 mod db;
 mod departments;
 mod error;
+mod fields;
+mod filters;
 mod migrate;
 mod model;
 mod sites;
@@ -34,6 +37,7 @@ mod tags;
 mod time;
 
 pub use agents::Agents;
+pub use attachments::{Attachment, Attachments};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
 pub use conversations::{
@@ -42,6 +46,8 @@ pub use conversations::{
 pub use db::{Durability, StoreOptions};
 pub use departments::Departments;
 pub use error::{StoreError, StoreResult};
+pub use fields::{FieldMapping, Fields, StoredField};
+pub use filters::{Filter, FilterInput, Filters};
 pub use migrate::latest_version;
 pub use model::*;
 pub use sites::{NewSite, Sites};
@@ -96,6 +102,18 @@ impl Store {
 
     pub fn tags(&self) -> Tags<'_> {
         Tags { store: self }
+    }
+
+    pub fn attachments(&self) -> Attachments<'_> {
+        Attachments { store: self }
+    }
+
+    pub fn fields(&self) -> Fields<'_> {
+        Fields { store: self }
+    }
+
+    pub fn filters(&self) -> Filters<'_> {
+        Filters { store: self }
     }
 
     pub fn canned_responses(&self) -> CannedResponses<'_> {

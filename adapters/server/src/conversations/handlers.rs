@@ -163,6 +163,8 @@ pub struct MergeBody {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ListQuery {
+    /// A saved filter (SPEC §4.2) the conversations must match.
+    pub filter_id: Option<Uuid>,
     pub tag_id: Option<Uuid>,
     /// Words that must all occur in the subject or a message body.
     pub keywords: Option<String>,
@@ -256,9 +258,27 @@ async fn list_in(
     app: &AppState,
     caller: crate::auth::Caller,
     uri: &axum::http::Uri,
-    q: ListQuery,
     bin: Bin,
 ) -> ApiResult<Json<ConversationList>> {
+    let (conditions, rest) = crate::filters::evaluate::split_query(uri.query().unwrap_or(""))?;
+    let q: ListQuery = crate::http::extract::parse_query(&rest)?;
+    let mut sets = Vec::new();
+    if let Some(id) = q.filter_id {
+        sets.push(crate::filters::saved_conditions(app, &caller, id, "filterId").await?);
+    }
+    if let Some(conditions) = conditions {
+        let fields = crate::fields::field_set(app, caller.site_id).await?;
+        let compiled = crate::filters::evaluate::compile(&conditions, &fields, "conditions")?;
+        sets.push((conditions, compiled));
+    }
+    let ids = if sets.is_empty() {
+        None
+    } else {
+        Some(
+            crate::filters::evaluate::matching_ids(app, &caller, &sets, bin == Bin::Deleted)
+                .await?,
+        )
+    };
     let page = Page::from_index(q.page_index)?;
     let include = includes::parse(q.include.as_deref(), includes::LIST)?;
     let descending = match q
@@ -298,7 +318,7 @@ async fn list_in(
                 keywords: q.keywords.filter(|k| !k.trim().is_empty()),
                 time_from,
                 time_to,
-                ids: None,
+                ids,
                 sort: sort_of(q.sort_by.as_deref())?,
                 descending,
                 offset: page.offset(),
@@ -364,15 +384,15 @@ async fn messages_in(
 }
 
 /// List conversations: filters, keyword search, sorting, 50 a page.
-#[utoipa::path(get, path = "/api/v3/anytime/conversations", tag = "conversations", params(ListQuery),
+#[utoipa::path(get, path = "/api/v3/anytime/conversations", tag = "conversations", params(ListQuery,
+        ("conditions[i][field]" = Option<String>, Query, description = "Ad-hoc conditions (SPEC §5.1), all must match; with `conditions[i][matchType]` and `conditions[i][value]`")),
     responses((status = 200, description = "A page of conversations", body = ConversationList)))]
 async fn list(
     Staff(caller): Staff,
     State(app): State<AppState>,
     OriginalUri(uri): OriginalUri,
-    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<ConversationList>> {
-    list_in(&app, caller, &uri, q, Bin::Live).await
+    list_in(&app, caller, &uri, Bin::Live).await
 }
 
 /// Create a conversation with its first message.
@@ -632,15 +652,15 @@ async fn history(
 }
 
 /// List deleted conversations.
-#[utoipa::path(get, path = "/api/v3/anytime/deletedconversations", tag = "conversations", params(ListQuery),
+#[utoipa::path(get, path = "/api/v3/anytime/deletedconversations", tag = "conversations", params(ListQuery,
+        ("conditions[i][field]" = Option<String>, Query, description = "Ad-hoc conditions (SPEC §5.1), all must match; with `conditions[i][matchType]` and `conditions[i][value]`")),
     responses((status = 200, description = "A page of deleted conversations", body = ConversationList)))]
 async fn deleted_list(
     Staff(caller): Staff,
     State(app): State<AppState>,
     OriginalUri(uri): OriginalUri,
-    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<ConversationList>> {
-    list_in(&app, caller, &uri, q, Bin::Deleted).await
+    list_in(&app, caller, &uri, Bin::Deleted).await
 }
 
 /// Get a deleted conversation.

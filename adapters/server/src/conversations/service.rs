@@ -10,25 +10,22 @@ use anytime_core::CoreError;
 use anytime_store::{ConversationChange, NextIds};
 use chrono::Utc;
 
-/// What the command may see: the site's agents and departments (for assignee checks).
-async fn known(app: &AppState, site: SiteId) -> ApiResult<Known> {
-    let agents = app.store.agents().list(site).await?;
-    let departments = app.store.departments().list(site).await?;
-    Ok(Known::new(
-        agents.into_iter().map(|a| a.id),
-        departments.into_iter().map(|d| d.id),
-    ))
+/// What the command may see: the site's agents and departments (for assignee checks) and
+/// its custom fields (values validated, required ones enforced on closing).
+async fn known(app: &AppState, site: SiteId) -> ApiResult<(Known, FieldSet)> {
+    let known = crate::fields::known(app, site).await?;
+    let fields = crate::fields::field_set(app, site).await?;
+    Ok((known, fields))
 }
 
 fn run(
     conversation: Conversation,
     command: Command,
-    known: &Known,
+    (known, fields): &(Known, FieldSet),
 ) -> Result<ConversationChange, CoreError> {
-    let fields = FieldSet::default();
     let env = Env {
         now: Utc::now(),
-        fields: &fields,
+        fields,
         known,
     };
     let outcome = apply_command(conversation, command, &env)?;
@@ -148,11 +145,11 @@ pub async fn merge(
                     target_note_id: next,
                     source_note_id: MessageId(next.0 + 1),
                 }));
-                let fields = FieldSet::default();
+                let (known, fields) = &known;
                 let env = Env {
                     now: Utc::now(),
-                    fields: &fields,
-                    known: &known,
+                    fields,
+                    known,
                 };
                 let outcome = apply_command(t, Command::new(action, actor), &env)?;
                 let source = outcome
