@@ -14,7 +14,7 @@
 //! use anytime_store::{Store, StoreOptions};
 //! let dir = tempfile::tempdir().unwrap();
 //! let (store, applied) = Store::open(dir.path().join("a.db"), StoreOptions::default()).await?;
-//! assert_eq!(applied, vec![1, 2]);
+//! assert_eq!(applied, vec![1, 2, 4]);
 //! assert!(store.sites().list().await?.is_empty());
 //! # Ok(()) }
 //! ```
@@ -25,9 +25,11 @@ mod contacts;
 mod conversations;
 mod db;
 mod departments;
+mod documents;
 mod error;
 mod migrate;
 mod model;
+mod pipeline;
 mod sites;
 mod sql;
 mod tags;
@@ -41,9 +43,11 @@ pub use conversations::{
 };
 pub use db::{Durability, StoreOptions};
 pub use departments::Departments;
+pub use documents::Documents;
 pub use error::{StoreError, StoreResult};
 pub use migrate::latest_version;
 pub use model::*;
+pub use pipeline::{Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 
@@ -92,6 +96,10 @@ impl Store {
 
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { store: self }
+    }
+
+    pub fn documents(&self) -> Documents<'_> {
+        Documents { store: self }
     }
 
     pub fn tags(&self) -> Tags<'_> {

@@ -8,6 +8,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_conversations.sql")),
+    (4, include_str!("../migrations/0004_rules_pipeline.sql")),
 ];
 
 /// The schema version this binary expects.
@@ -84,7 +85,7 @@ mod tests {
     fn migrates_a_fresh_database_once() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), vec![1, 2]);
+        assert_eq!(migrate(&mut conn).unwrap(), vec![1, 2, 4]);
         assert_eq!(migrate(&mut conn).unwrap(), Vec::<i64>::new());
         assert_eq!(current_version(&conn).unwrap(), latest_version());
     }

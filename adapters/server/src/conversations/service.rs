@@ -36,6 +36,7 @@ fn run(
         conversation: outcome.conversation,
         messages: outcome.messages,
         history: outcome.history,
+        extras: Default::default(),
     })
 }
 
@@ -168,11 +169,13 @@ pub async fn merge(
                         conversation: outcome.conversation,
                         messages: moved,
                         history: outcome.history,
+                        extras: Default::default(),
                     },
                     ConversationChange {
                         conversation: source.conversation,
                         messages: source.messages,
                         history: source.history,
+                        extras: Default::default(),
                     },
                 ))
             },
