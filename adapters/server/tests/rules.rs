@@ -570,7 +570,10 @@ fn working_time_holidays_and_sla_policies() {
         .json()["conversation"]
         .clone();
     assert!(after["firstRespondBreachAt"].is_null(), "{after}");
-    assert!(!after["resolveBreachAt"].is_null(), "{after}");
+    // the reply waits on the contact: the resolution clock pauses (no due instant)
+    assert_eq!(after["status"], "pendingExternal");
+    assert!(after["resolveBreachAt"].is_null(), "{after}");
+    assert_eq!(after["slaPolicyId"], policy["id"]);
     // no policy matches: no SLA
     let plain = conversation(&s, "hello", "api");
     assert!(
