@@ -40,6 +40,8 @@ pub struct Inner {
     pub config: ServeConfig,
     pub metrics: Arc<Metrics>,
     pub docs: ApiDocs,
+    /// Compiled admin rules per site (SPEC §4.4–4.8), dropped on any admin change.
+    pub rules: crate::rules::RulesCache,
 }
 
 impl Deref for AppState {
@@ -78,10 +80,14 @@ struct ApiDoc;
 
 /// Path prefixes that stand for others (SPEC §3, Appendix A).
 pub fn aliases() -> Vec<Alias> {
-    vec![Alias::new(
-        "/api/v3/anytime/departments",
-        "/api/v3/departments",
-    )]
+    vec![
+        Alias::new("/api/v3/anytime/departments", "/api/v3/departments"),
+        Alias::new(
+            "/api/v3/anytime/routingRules/customerRules",
+            "/api/v3/anytime/routingRules/customRules",
+        ),
+        Alias::new("/api/v2/anytime/slaPolicies", "/api/v3/anytime/slaPolicies"),
+    ]
 }
 
 /// Every documented route with its handler. Resources add their `router()` here.
@@ -93,6 +99,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::fields::router())
         .merge(crate::filters::router())
         .merge(crate::attachments::router())
+        .merge(crate::rules::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).
@@ -160,6 +167,7 @@ pub fn build(store: Store, config: ServeConfig) -> (Router, AppState) {
         config,
         metrics: Arc::clone(&metrics),
         docs: ApiDocs::new(&api, Arc::clone(&routes)),
+        rules: Default::default(),
     }));
     let inner = router
         .fallback(route_fallback)

@@ -14,3 +14,4 @@ pub mod html;
 pub mod http;
 pub mod ops;
 pub mod people;
+pub mod rules;

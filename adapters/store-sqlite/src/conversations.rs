@@ -4,7 +4,7 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{next_site_number, ok_or_not_found};
-use crate::Store;
+use crate::{Store, TxView};
 use anytime_core::conversation::{HistoryEntry, Message};
 use anytime_core::model::{Conversation, ConversationId, MessageId, Priority, Status, TagId};
 use anytime_core::CoreError;
@@ -23,6 +23,8 @@ pub struct ConversationChange {
     pub conversation: Conversation,
     pub messages: Vec<Message>,
     pub history: Vec<HistoryEntry>,
+    /// Timeline, queued emails, timers, allocator state (see [`crate::Extras`]).
+    pub extras: crate::Extras,
 }
 
 /// Fresh per-site numbers for a change (used only if the change keeps them).
@@ -228,6 +230,7 @@ fn save(tx: &Transaction<'_>, site: &str, change: &ConversationChange) -> StoreR
         )?
         .execute((site, c.id.0, entry))?;
     }
+    crate::pipeline::save_extras(tx, site, c.id, &change.extras)?;
     Ok(())
 }
 
@@ -261,6 +264,76 @@ impl Conversations<'_> {
                     conversation,
                     message,
                 })?;
+                save(tx, &site, &change)?;
+                Ok(change)
+            })
+            .await
+    }
+
+    /// Like [`Self::create`], with read access to the transaction (loads, allocator state).
+    pub async fn create_in(
+        &self,
+        site: anytime_core::model::SiteId,
+        decide: impl FnOnce(NextIds, &TxView<'_>) -> StoreResult<ConversationChange> + Send + 'static,
+    ) -> StoreResult<ConversationChange> {
+        let site_id = site.0;
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let conversation = ConversationId(next_site_number(tx, site_id, "conversation")?);
+                let message = MessageId(peek_number(tx, &site, "message")?);
+                let view = TxView {
+                    tx,
+                    site: site.clone(),
+                };
+                let change = decide(
+                    NextIds {
+                        conversation,
+                        message,
+                    },
+                    &view,
+                )?;
+                save(tx, &site, &change)?;
+                Ok(change)
+            })
+            .await
+    }
+
+    /// Like [`Self::change`], with read access to the transaction (timeline, loads).
+    pub async fn change_in(
+        &self,
+        site: anytime_core::model::SiteId,
+        id: ConversationId,
+        decide: impl FnOnce(
+                Conversation,
+                Vec<Message>,
+                NextIds,
+                &TxView<'_>,
+            ) -> StoreResult<ConversationChange>
+            + Send
+            + 'static,
+    ) -> StoreResult<ConversationChange> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let conversation = ok_or_not_found(load(tx, &site, id)?, "conversation")?;
+                let messages = load_messages(tx, &site, id)?;
+                let message = MessageId(peek_number(tx, &site, "message")?);
+                let view = TxView {
+                    tx,
+                    site: site.clone(),
+                };
+                let change = decide(
+                    conversation,
+                    messages,
+                    NextIds {
+                        conversation: id,
+                        message,
+                    },
+                    &view,
+                )?;
                 save(tx, &site, &change)?;
                 Ok(change)
             })

@@ -26,11 +26,13 @@ mod contacts;
 mod conversations;
 mod db;
 mod departments;
+mod documents;
 mod error;
 mod fields;
 mod filters;
 mod migrate;
 mod model;
+mod pipeline;
 mod sites;
 mod sql;
 mod tags;
@@ -45,11 +47,13 @@ pub use conversations::{
 };
 pub use db::{Durability, StoreOptions};
 pub use departments::Departments;
+pub use documents::Documents;
 pub use error::{StoreError, StoreResult};
 pub use fields::{FieldMapping, Fields, StoredField};
 pub use filters::{Filter, FilterInput, Filters};
 pub use migrate::latest_version;
 pub use model::*;
+pub use pipeline::{Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 
@@ -98,6 +102,10 @@ impl Store {
 
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { store: self }
+    }
+
+    pub fn documents(&self) -> Documents<'_> {
+        Documents { store: self }
     }
 
     pub fn tags(&self) -> Tags<'_> {

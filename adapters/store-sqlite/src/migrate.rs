@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/0003_fields_filters_attachments.sql"),
     ),
+    (4, include_str!("../migrations/0004_rules_pipeline.sql")),
 ];
 
 /// The schema version this binary expects.

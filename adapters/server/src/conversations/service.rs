@@ -3,6 +3,7 @@
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::http::{ApiError, ApiResult};
+use crate::rules::intake;
 use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Merge, Message};
 use anytime_core::field_validation::Known;
 use anytime_core::model::{Conversation, ConversationId, FieldSet, MessageId, SiteId};
@@ -16,24 +17,6 @@ async fn known(app: &AppState, site: SiteId) -> ApiResult<(Known, FieldSet)> {
     let known = crate::fields::known(app, site).await?;
     let fields = crate::fields::field_set(app, site).await?;
     Ok((known, fields))
-}
-
-fn run(
-    conversation: Conversation,
-    command: Command,
-    (known, fields): &(Known, FieldSet),
-) -> Result<ConversationChange, CoreError> {
-    let env = Env {
-        now: Utc::now(),
-        fields,
-        known,
-    };
-    let outcome = apply_command(conversation, command, &env)?;
-    Ok(ConversationChange {
-        conversation: outcome.conversation,
-        messages: outcome.messages,
-        history: outcome.history,
-    })
 }
 
 fn not_found() -> CoreError {
@@ -59,28 +42,39 @@ pub fn actor(caller: &Caller) -> Actor {
     Actor::Agent(caller.agent_id)
 }
 
-/// Creates a conversation; `build` gets the fresh ids and returns the `create` action.
+/// Creates a conversation; `build` gets the fresh ids and returns the `create` action. The
+/// new-conversation pipeline (routing, allocation, triggers, SLA) runs in the same
+/// transaction.
 pub async fn create(
     app: &AppState,
     caller: Caller,
     build: impl FnOnce(NextIds) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    let known = known(app, caller.site_id).await?;
+    let prepared = intake::prepare(app, caller.site_id).await?;
     let actor = actor(&caller);
     Ok(app
         .store
         .conversations()
-        .create(caller.site_id, move |ids| {
+        .create_in(caller.site_id, move |ids, view| {
             let conversation = Conversation {
                 id: ids.conversation,
                 ..Default::default()
             };
-            run(conversation, Command::new(build(ids), actor), &known)
+            let action = build(ids);
+            let explicit = intake::names_assignee(&action);
+            let now = Utc::now();
+            let env = Env {
+                now,
+                fields: &prepared.fields,
+                known: &prepared.known,
+            };
+            let created = apply_command(conversation, Command::new(action, actor), &env)?;
+            intake::admit_created(&prepared, view, created, explicit, now)
         })
         .await?)
 }
 
-/// Applies an action to a conversation in `bin`.
+/// Applies an action to a conversation in `bin`, then recomputes its SLA targets.
 pub async fn apply(
     app: &AppState,
     caller: Caller,
@@ -88,21 +82,30 @@ pub async fn apply(
     bin: Bin,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    let known = known(app, caller.site_id).await?;
+    let prepared = intake::prepare(app, caller.site_id).await?;
     let actor = actor(&caller);
     Ok(app
         .store
         .conversations()
-        .change(caller.site_id, id, move |conversation, _messages, ids| {
-            if !bin.admits(&conversation) {
-                return Err(not_found());
-            }
-            run(
-                conversation,
-                Command::new(build(ids.message), actor),
-                &known,
-            )
-        })
+        .change_in(
+            caller.site_id,
+            id,
+            move |conversation, _messages, ids, view| {
+                if !bin.admits(&conversation) {
+                    return Err(not_found().into());
+                }
+                let before = conversation.clone();
+                let now = Utc::now();
+                let env = Env {
+                    now,
+                    fields: &prepared.fields,
+                    known: &prepared.known,
+                };
+                let outcome =
+                    apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
+                intake::after_change(&prepared, view, &before, outcome, now)
+            },
+        )
         .await?)
 }
 
@@ -165,11 +168,13 @@ pub async fn merge(
                         conversation: outcome.conversation,
                         messages: moved,
                         history: outcome.history,
+                        extras: Default::default(),
                     },
                     ConversationChange {
                         conversation: source.conversation,
                         messages: source.messages,
                         history: source.history,
+                        extras: Default::default(),
                     },
                 ))
             },

@@ -297,6 +297,8 @@ async fn create(
     let known = known(&app, caller.site_id).await?;
     let (def, mapping) = req.into_def(Uuid::new_v4().to_string(), &known)?;
     let stored = app.store.fields().create(caller.site_id, def).await?;
+    // Compiled rules read the field definitions.
+    app.rules.invalidate(caller.site_id);
     app.store
         .fields()
         .set_mappings(caller.site_id, vec![mapping], system::is_system)
@@ -340,6 +342,7 @@ async fn update(
             }
         })
         .await?;
+    app.rules.invalidate(caller.site_id);
     app.store
         .fields()
         .set_mappings(caller.site_id, vec![mapping], system::is_system)
@@ -365,6 +368,7 @@ async fn delete(
         )));
     }
     app.store.fields().delete(caller.site_id, id).await?;
+    app.rules.invalidate(caller.site_id);
     Ok(no_content())
 }
 

@@ -1,0 +1,204 @@
+//! The pipeline run inside a conversation's write transaction: on creation the core's
+//! `intake::admit` (routing → allocation → triggers → SLA) with the agents' loads and the
+//! allocator's state read in that same transaction; on every later change the SLA targets
+//! recomputed from the stored timeline. Trigger emails go to the outbox, stay timers to the
+//! timers table, both in the same commit.
+
+use super::docs;
+use super::site::{known, people, site_rules};
+use crate::app::AppState;
+use crate::http::ApiResult;
+use anytime_core::allocation::AllocationState;
+use anytime_core::conversation::{Action, Env, Event, Outcome};
+use anytime_core::field_validation::Known;
+use anytime_core::intake::{admit, Arrival, SiteRules};
+use anytime_core::model::{Agent, Context, Department, FieldSet, SiteId, TimelineItem};
+use anytime_core::routing::{AccountAssignment, People};
+use anytime_core::trigger::Effect;
+use anytime_store::{
+    ConversationChange, Extras, OutboxEmail, StayTimer, StoreError, StoreResult, TxView,
+};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// What the pipeline needs, loaded before the write transaction starts.
+pub struct Prepared {
+    pub rules: Arc<SiteRules>,
+    pub fields: FieldSet,
+    pub known: Known,
+    agents: Vec<Agent>,
+    departments: Vec<Department>,
+}
+
+pub async fn prepare(app: &AppState, site: SiteId) -> ApiResult<Prepared> {
+    let rules = site_rules(app, site).await?;
+    let fields = super::site::fields(app, site).await?;
+    let (agents, departments) = people(app, site).await?;
+    Ok(Prepared {
+        rules,
+        fields,
+        known: known(&agents, &departments),
+        agents,
+        departments,
+    })
+}
+
+fn context(now: DateTime<Utc>) -> Context {
+    Context {
+        now: Some(now),
+        ..Context::default()
+    }
+}
+
+fn timeline(events: &[Event]) -> Vec<TimelineItem> {
+    events.iter().filter_map(Event::timeline_item).collect()
+}
+
+/// Turns trigger effects into queued emails and timers.
+fn effects(effects: &[Effect], extras: &mut Extras) {
+    let mut timers = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::SendEmail {
+                trigger_id,
+                recipients,
+                subject,
+                html_text,
+                plain_text,
+                ..
+            } => {
+                for r in recipients {
+                    extras.outbox.push(OutboxEmail {
+                        trigger_id: Some(*trigger_id),
+                        recipient: serde_json::to_value(r).unwrap_or_default(),
+                        subject: subject.clone(),
+                        html_text: html_text.clone(),
+                        plain_text: plain_text.clone(),
+                    });
+                }
+            }
+            Effect::ScheduleTimer {
+                trigger_id,
+                status,
+                fire_at,
+            } => timers.push(StayTimer {
+                trigger_id: *trigger_id,
+                status: *status,
+                fire_at: *fire_at,
+            }),
+            Effect::EmailSuppressed { .. } | Effect::UpdateRejected { .. } => {}
+        }
+    }
+    if !timers.is_empty() {
+        extras.timers = Some(timers);
+    }
+}
+
+/// Runs the new-conversation pipeline on the `create` command's outcome.
+pub fn admit_created(
+    p: &Prepared,
+    view: &TxView<'_>,
+    created: Outcome,
+    explicit_assignee: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    let loads = view.agent_loads()?;
+    let agents: Vec<Agent> = p
+        .agents
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            a.load = loads.get(&a.id).cloned().unwrap_or_default();
+            a
+        })
+        .collect();
+    let last_assignee_id = match created.conversation.contact_id {
+        Some(contact) => view.last_assignee(contact, created.conversation.id)?,
+        None => None,
+    };
+    let stored_state = view.document(docs::ALLOCATION_STATE)?;
+    let mut state: AllocationState = match &stored_state {
+        Some(v) => serde_json::from_value(v.clone()).unwrap_or_default(),
+        None => AllocationState::default(),
+    };
+    // Loads were just read from storage, so they already count every earlier allocation.
+    state.forget_added_load();
+    let messages = created.messages.clone();
+    let env = Env {
+        now,
+        fields: &p.fields,
+        known: &p.known,
+    };
+    let ctx = context(now);
+    let arrival = Arrival {
+        env: &env,
+        people: People {
+            agents: &agents,
+            departments: &p.departments,
+        },
+        context: &ctx,
+        account: AccountAssignment::default(),
+        to_bot: false,
+        last_assignee_id,
+        explicit_assignee,
+    };
+    let admission = admit(created, &p.rules, &arrival, state)?;
+    let mut extras = Extras {
+        timeline: timeline(&admission.events),
+        ..Extras::default()
+    };
+    effects(&admission.effects, &mut extras);
+    let new_state = serde_json::to_value(&admission.allocation_state)
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    if stored_state.as_ref() != Some(&new_state) {
+        extras
+            .documents
+            .push((docs::ALLOCATION_STATE.to_string(), new_state));
+    }
+    Ok(ConversationChange {
+        conversation: admission.conversation,
+        messages,
+        history: admission.history,
+        extras,
+    })
+}
+
+/// Whether a create action names its assignee (routing is then skipped, SPEC §5.2).
+pub fn names_assignee(action: &Action) -> bool {
+    matches!(action, Action::Create(c)
+        if c.agent_assignee_id.is_some() || c.department_assignee_id.is_some())
+}
+
+/// After a later change: extends the timeline and recomputes the SLA targets; a status
+/// change drops the conversation's pending stay timers.
+pub fn after_change(
+    p: &Prepared,
+    view: &TxView<'_>,
+    before: &anytime_core::model::Conversation,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    let mut conversation = outcome.conversation;
+    let added = timeline(&outcome.events);
+    let mut all = view.timeline(conversation.id)?;
+    all.extend(added.iter().cloned());
+    let sla = p
+        .rules
+        .sla
+        .compute(&conversation, &context(now), &all, now)?;
+    conversation.sla_policy_id = sla.policy_id;
+    conversation.first_respond_breach_at = sla.targets.first_respond_breach_at;
+    conversation.next_respond_breach_at = sla.targets.next_respond_breach_at;
+    conversation.resolve_breach_at = sla.targets.resolve_breach_at;
+    let timers = (conversation.status != before.status).then(Vec::new);
+    Ok(ConversationChange {
+        conversation,
+        messages: outcome.messages,
+        history: outcome.history,
+        extras: Extras {
+            timeline: added,
+            timers,
+            ..Extras::default()
+        },
+    })
+}

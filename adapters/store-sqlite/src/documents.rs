@@ -1,0 +1,90 @@
+//! Per-site settings documents: the routing configuration (with its custom rules), auto
+//! allocation, triggers, SLA policies, working time, holidays and the allocator's state. Each
+//! is a small JSON value read and rewritten whole in one write transaction, so a sort or an
+//! insert that renumbers `orderIndex` can never interleave with another change.
+
+use crate::error::{StoreError, StoreResult};
+use crate::time;
+use crate::Store;
+use anytime_core::model::SiteId;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::Value;
+
+/// Settings documents: `store.documents()`.
+pub struct Documents<'a> {
+    pub(crate) store: &'a Store,
+}
+
+pub(crate) fn read_doc(conn: &Connection, site: &str, name: &str) -> StoreResult<Option<Value>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT value FROM site_documents WHERE site_id = ?1 AND name = ?2")?
+        .query_row((site, name), |r| r.get(0))
+        .optional()?;
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| {
+            StoreError::Unavailable(format!("stored document {name} is unreadable: {e}"))
+        })
+    })
+    .transpose()
+}
+
+pub(crate) fn write_doc(
+    conn: &Connection,
+    site: &str,
+    name: &str,
+    value: &Value,
+) -> StoreResult<()> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| StoreError::Unavailable(format!("cannot encode document {name}: {e}")))?;
+    conn.prepare_cached(
+        "INSERT INTO site_documents (site_id, name, value, updated_time) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (site_id, name) DO UPDATE SET value = excluded.value,
+             updated_time = excluded.updated_time",
+    )?
+    .execute((site, name, text, time::now_text()))?;
+    Ok(())
+}
+
+impl Documents<'_> {
+    /// The document `name` of the site, `None` when never saved.
+    pub async fn get(&self, site: SiteId, name: &'static str) -> StoreResult<Option<Value>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| read_doc(conn, &site, name))
+            .await
+    }
+
+    /// Several documents read in one snapshot (for compiling a site's rules consistently).
+    pub async fn get_many(
+        &self,
+        site: SiteId,
+        names: &'static [&'static str],
+    ) -> StoreResult<Vec<Option<Value>>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| names.iter().map(|n| read_doc(conn, &site, n)).collect())
+            .await
+    }
+
+    /// Reads the document, lets `change` compute its new value (or refuse), writes it; one
+    /// transaction. Returns what `change` returned besides the value.
+    pub async fn update<T: Send + 'static>(
+        &self,
+        site: SiteId,
+        name: &'static str,
+        change: impl FnOnce(Option<Value>) -> StoreResult<(Value, T)> + Send + 'static,
+    ) -> StoreResult<T> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let current = read_doc(tx, &site, name)?;
+                let (value, out) = change(current)?;
+                write_doc(tx, &site, name, &value)?;
+                Ok(out)
+            })
+            .await
+    }
+}
