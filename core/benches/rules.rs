@@ -124,5 +124,30 @@ fn triggers(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, routing, triggers);
+fn sla(c: &mut Criterion) {
+    let day = json!({"openHour": 9, "closeHour": 17});
+    let input = json!({
+        "policies": [
+            {"id": Uuid::from_u128(0xc1), "orderIndex": 0, "operationalHour": "businessHours",
+             "firstRespondWithin": 1, "nextRespondWithin": 2, "resolveRespondWithin": 24,
+             "conditions": [{"fieldId": "priority", "matchType": "is", "value": "urgent"}]},
+            {"id": Uuid::from_u128(0xc2), "orderIndex": 1, "operationalHour": "businessHours",
+             "firstRespondWithin": 4, "nextRespondWithin": 8, "resolveRespondWithin": 72}
+        ],
+        "workingTime": {"timeZone": "Europe/Berlin", "mondayBusinessTime": day, "tuesdayBusinessTime": day,
+            "wednesdayBusinessTime": day, "thursdayBusinessTime": day, "fridayBusinessTime": day},
+        "holidays": ["2026-12-25", "2026-12-26"],
+        "conversation": {"id": 1, "status": "pendingInternal", "createdTime": "2026-11-23T10:00:00Z"},
+        "timeline": (0..20).map(|i| json!({"kind": "message",
+            "time": format!("2026-11-{:02}T1{}:00:00Z", 23 + i / 4, i % 4),
+            "messageType": "email", "senderType": if i % 2 == 0 { "agent" } else { "contact" }}))
+            .collect::<Vec<_>>(),
+        "now": "2026-11-28T12:00:00Z"
+    });
+    c.bench_function("computeSla (JSON in/out, 2 policies, 20 messages)", |b| {
+        b.iter(|| anytime_core::eval::call("computeSla", black_box(input.clone())).unwrap())
+    });
+}
+
+criterion_group!(benches, routing, triggers, sla);
 criterion_main!(benches);

@@ -5,12 +5,16 @@
 //! change of policy "recomputes open targets from their original start instants" by
 //! construction, and a restart of the server cannot lose or double a clock.
 
+mod api;
 mod clock;
 mod policy;
+mod rules;
 mod targets;
 
+pub use api::{compute_sla_json, ComputeSlaArgs, ComputeSlaResult};
 pub use clock::{CalendarTime, OpenTime};
-pub use policy::{choose_policy, OperationalHour, SlaPolicy};
+pub use policy::{OperationalHour, SlaPolicy};
+pub use rules::{SlaOutcome, SlaRules};
 pub use targets::{compute_targets, Breach, SlaTarget, SlaTargets, TargetSeconds};
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! SLA policies (SPEC §4.7) and the choice of the one that applies.
 
+use crate::condition::Conditions;
 use crate::model::RuleId;
 use crate::{CoreError, CoreResult, ErrorDetail};
 use serde::{Deserialize, Serialize};
@@ -35,9 +36,8 @@ pub struct SlaPolicy {
     pub resolve_respond_within: Option<f64>,
     #[serde(default)]
     pub operational_hour: OperationalHour,
-    /// The policy's conditions, in the API's JSON form; compiled by the condition module.
     #[serde(default)]
-    pub conditions: serde_json::Value,
+    pub conditions: Conditions,
     #[serde(default)]
     pub order_index: i64,
 }
@@ -81,19 +81,4 @@ impl SlaPolicy {
             .filter(|h| h.is_finite() && (0.0..=MAX_HOURS).contains(h))
             .map(|h| (h * 3600.0).round() as i64)
     }
-}
-
-/// The first enabled policy, by `orderIndex` then id, whose conditions match.
-pub fn choose_policy(
-    policies: &[SlaPolicy],
-    mut matches: impl FnMut(&SlaPolicy) -> CoreResult<bool>,
-) -> CoreResult<Option<&SlaPolicy>> {
-    let mut ordered: Vec<&SlaPolicy> = policies.iter().filter(|p| p.enable).collect();
-    ordered.sort_by_key(|p| (p.order_index, p.id));
-    for policy in ordered {
-        if matches(policy)? {
-            return Ok(Some(policy));
-        }
-    }
-    Ok(None)
 }

@@ -1,1 +1,0 @@
-//! Business-hours arithmetic (SPEC §5.5).
