@@ -99,3 +99,9 @@ if [ "$gz" -gt 614400 ]; then
     echo "wasm module over the 600 KB gzip budget" >&2
     exit 1
 fi
+
+# The web demo loads the package from web-demo/pkg (not committed; `anytime serve` serves
+# web-demo at /demo when this is present).
+rm -rf "$root/web-demo/pkg"
+cp -r "$pkg" "$root/web-demo/pkg"
+say "copied into web-demo/pkg"
