@@ -4,7 +4,8 @@
 #
 #   bindings/wasm/build.sh            → bindings/wasm/pkg/ (package dir) and
 #                                       bindings/wasm/dist/anytime-core-VERSION.tgz (npm pack)
-# Environment: CARGO_TARGET_DIR (default: target-wasm in the repo root), SKIP_WASM_OPT=1.
+# Environment: WASM_TARGET_DIR (default: target-wasm in the repo root; kept apart from the
+# native target dir, as Debian's rustc builds there), SKIP_WASM_OPT=1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,6 +18,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # rustup cannot add the wasm32 target on these machines: Debian's rustc-web builds std for
 # wasm32 from rust-web-src with -Zbuild-std; lld-19 links.
 apt_needed=()
+command -v npm >/dev/null 2>&1 || apt_needed+=(nodejs npm)
 for p in rustc-web cargo-web rust-web-src lld-19; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || apt_needed+=("$p")
 done
@@ -46,7 +48,7 @@ if [ ! -x "$here/node_modules/.bin/wasm-opt" ]; then
 fi
 
 # --- compile -----------------------------------------------------------------------------
-target_dir="${CARGO_TARGET_DIR:-$root/target-wasm}"
+target_dir="${WASM_TARGET_DIR:-$root/target-wasm}"
 case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
 say "cargo build (wasm32, profile wasm-release) into $target_dir"
 (
