@@ -219,7 +219,7 @@ function evaluate() {
   render("#route-result", r.route, (o) =>
     dl([
       ["Target", o.target ? `${o.target.object} ${nameOf(s, o.target.id)}` : "unassigned", "route-target"],
-      ["Decided by", o.ruleId ? `rule ${o.ruleId}` : o.via, "route-via"],
+      ["Decided by", o.ruleId ? `rule ${nameOf({ agents: s.routing?.rules }, o.ruleId)}` : o.via, "route-via"],
       ["Priority", o.priority ?? "unchanged", "route-priority"],
     ]));
   render("#allocate-result", r.allocate, (o) =>

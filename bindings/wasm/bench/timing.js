@@ -26,5 +26,15 @@ for (const fn of FUNCTIONS) {
     rounds.push(((performance.now() - t0) * 1000) / (iterations / 5));
   }
   rounds.sort((a, b) => a - b);
-  console.log(`${fn.padEnd(20)} ${rounds[2].toFixed(2).padStart(8)} µs/call (median of 5 rounds)  [${c.name}]`);
+  // The same through callJson: JSON text across the boundary instead of a walked object.
+  const line = () => JSON.parse(anytime.callJson(fn, JSON.stringify(c.input)));
+  for (let i = 0; i < Math.min(2000, iterations); i++) line();
+  const viaJson = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < iterations / 5; i++) line();
+    viaJson.push(((performance.now() - t0) * 1000) / (iterations / 5));
+  }
+  viaJson.sort((a, b) => a - b);
+  console.log(`${fn.padEnd(20)} object ${rounds[2].toFixed(2).padStart(8)} µs/call, callJson ${viaJson[2].toFixed(2).padStart(8)} µs/call (medians of 5 rounds)  [${c.name}]`);
 }

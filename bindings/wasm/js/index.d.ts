@@ -760,5 +760,11 @@ export declare function call<F extends keyof FunctionTypes>(
   input: FunctionTypes[F][0],
 ): FunctionTypes[F][1];
 
+/**
+ * Runs a function on one line of JSON text and returns one line of JSON: the result or
+ * `{"error":{"code","message","details"}}` — exactly what `anytime eval NAME` prints.
+ */
+export declare function callJson(name: keyof FunctionTypes, line: string): string;
+
 /** The names of the functions above. */
 export declare const FUNCTIONS: readonly (keyof FunctionTypes)[];

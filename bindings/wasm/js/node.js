@@ -19,4 +19,5 @@ export const {
   processInbound,
   applyCommand,
   call,
+  callJson,
 } = api;

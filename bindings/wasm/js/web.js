@@ -28,4 +28,5 @@ export const {
   processInbound,
   applyCommand,
   call,
+  callJson,
 } = api;

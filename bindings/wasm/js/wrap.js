@@ -58,5 +58,6 @@ export function wrap(raw) {
     }
     return guard(raw, name, () => raw.call(name, input));
   };
+  api.callJson = (name, line) => guard(raw, String(name), () => raw.callJson(String(name), String(line)));
   return api;
 }

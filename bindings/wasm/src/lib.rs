@@ -17,6 +17,14 @@ pub fn call(function: &str, input: JsValue) -> Result<JsValue, JsValue> {
     convert::call(function, input)
 }
 
+/// Runs `function` on one line of JSON text and answers one line of JSON: the result or
+/// `{"error":{…}}` — byte for byte what `anytime eval FUNCTION` prints. Also the fast path:
+/// one string each way instead of walking the object across the boundary.
+#[wasm_bindgen(js_name = callJson)]
+pub fn call_json(function: &str, line: &str) -> String {
+    anytime_core::eval::call_line(function, line)
+}
+
 /// One export per SPEC §6 function; the JS name is the core's function name.
 macro_rules! exports {
     ($($rust:ident => $js:ident),* $(,)?) => {

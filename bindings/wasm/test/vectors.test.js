@@ -40,3 +40,13 @@ for (const file of files) {
 test("at least 100 vectors ran", () => {
   assert.ok(total >= 100, `only ${total} vectors`);
 });
+
+test("callJson prints exactly the expected line (keys sorted, as serde_json does)", () => {
+  for (const file of files) {
+    const vectors = JSON.parse(readFileSync(join(vectorsDir, file), "utf8"));
+    for (const c of vectors.cases) {
+      const got = anytime.callJson(vectors.function, JSON.stringify(c.input));
+      assert.equal(canonical(JSON.parse(got)), canonical(c.expected), `${file} / ${c.name}`);
+    }
+  }
+});
