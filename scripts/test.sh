@@ -25,7 +25,7 @@ cargo bench --workspace --locked --no-run
 
 step "wasm package: build, then every vector and the error contract in Node"
 bindings/wasm/build.sh
-(cd bindings/wasm && npm ci --no-audit --no-fund && node --test test/)
+(cd bindings/wasm && npm ci --no-audit --no-fund && node --test test/ && npx tsc -p types-test)
 
 step "web demo playground in headless Chromium (compared with native anytime eval)"
 if [ ! -x /usr/bin/chromium ]; then
