@@ -23,5 +23,19 @@ fi
 step "benchmarks compile"
 cargo bench --workspace --locked --no-run
 
+step "wasm package: build, then every vector and the error contract in Node"
+bindings/wasm/build.sh
+(cd bindings/wasm && npm ci --no-audit --no-fund && node --test test/ && npx tsc -p types-test)
+
+step "web demo playground in headless Chromium (compared with native anytime eval)"
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+    else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+cargo build -p anytime-server --locked
+(cd web-demo && npm ci --no-audit --no-fund &&
+    ANYTIME_BIN="$(cargo metadata --format-version 1 --no-deps | node -p 'JSON.parse(require("fs").readFileSync(0)).target_directory')/debug/anytime" \
+    node --test test/)
+
 echo
 echo "all tests passed"

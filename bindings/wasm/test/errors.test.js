@@ -1,0 +1,122 @@
+// The error contract of SPEC §6 and the no-panic guarantee: malformed input of every kind must
+// come back as an `Error` with a `code` the core defines, never as the `internal` error the
+// wrapper makes of a panic trap.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as anytime from "../pkg/node.js";
+
+const CORE_CODES = new Set(["validationFailed", "conflict", "notFound"]);
+
+function outcome(run) {
+  try {
+    run();
+    return "ok";
+  } catch (e) {
+    assert.ok(e instanceof Error, `threw a non-Error: ${e}`);
+    assert.ok(CORE_CODES.has(e.code), `code ${e.code}: ${e.message}`);
+    assert.ok(Array.isArray(e.details), "details is an array");
+    return e.code;
+  }
+}
+
+test("every SPEC §6 function is exported", () => {
+  for (const name of [
+    "addBusinessTime", "businessTimeBetween", "parseLogicalExpression", "evaluateConditions",
+    "validateFields", "computeSla", "route", "allocate", "runTriggers", "processInbound",
+    "applyCommand",
+  ]) {
+    assert.equal(typeof anytime[name], "function", name);
+    assert.ok(anytime.FUNCTIONS.includes(name), name);
+  }
+});
+
+test("a core error is an Error with code, message and details", () => {
+  let caught;
+  try {
+    anytime.parseLogicalExpression({ expression: "1 AND (2", conditionCount: 2 });
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof Error);
+  assert.equal(caught.name, "AnytimeError");
+  assert.equal(caught.code, "validationFailed");
+  assert.equal(caught.details[0].field, "expression");
+  assert.equal(typeof caught.details[0].position, "number");
+  assert.ok(caught.message.length > 0);
+});
+
+test("results are plain objects, not Maps", () => {
+  const r = anytime.parseLogicalExpression({ expression: "((1)) or 2", conditionCount: 2 });
+  assert.equal(Object.getPrototypeOf(r), Object.prototype);
+  assert.deepEqual(r, { canonical: "1 OR 2" });
+});
+
+test("unknown function names and non-string names", () => {
+  assert.equal(outcome(() => anytime.call("noSuchFunction", {})), "validationFailed");
+  assert.equal(outcome(() => anytime.call(42, {})), "validationFailed");
+});
+
+test("inputs that are not JSON objects", () => {
+  const odd = [undefined, null, 1, "x", true, [], [1, 2], 10n, Symbol("s"), () => 1, new Map(),
+    new Date(0), NaN, Infinity];
+  for (const name of anytime.FUNCTIONS) {
+    for (const input of odd) assert.equal(outcome(() => anytime[name](input)), "validationFailed");
+  }
+});
+
+// A small deterministic generator (mulberry32): the same inputs on every run.
+function rng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ODD_VALUES = [null, 0, -1, 1.5, 2 ** 53, -(2 ** 60), 1e308, "", "x", "2026-02-30T25:61:00Z",
+  "not-a-uuid", "\u0000\uffff😀", true, [], [null], {}, { a: 1 }, "9".repeat(400)];
+
+function mutate(value, next, depth = 0) {
+  const pick = (xs) => xs[Math.floor(next() * xs.length)];
+  if (next() < 0.15) return pick(ODD_VALUES);
+  if (Array.isArray(value)) {
+    const out = value.map((v) => mutate(v, next, depth + 1));
+    if (next() < 0.1 && out.length) out.splice(Math.floor(next() * out.length), 1);
+    if (next() < 0.1) out.push(pick(ODD_VALUES));
+    return out;
+  }
+  if (value !== null && typeof value === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (next() < 0.08) continue; // drop the key
+      out[k] = mutate(v, next, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+test("mutated vector inputs never panic (every function, 40 mutations per case)", () => {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), "../../../tests/vectors");
+  const next = rng(7);
+  let runs = 0;
+  const codes = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    const v = JSON.parse(readFileSync(join(dir, file), "utf8"));
+    for (const c of v.cases) {
+      for (let i = 0; i < 40; i++) {
+        const code = outcome(() => anytime[v.function](mutate(c.input, next)));
+        codes[code] = (codes[code] ?? 0) + 1;
+        runs++;
+      }
+    }
+  }
+  assert.ok(runs > 4000, `only ${runs} runs`);
+  // The mutations must actually reach the validation paths, and some must still succeed.
+  assert.ok(codes.validationFailed > 100, JSON.stringify(codes));
+  assert.ok(codes.ok > 100, JSON.stringify(codes));
+});
