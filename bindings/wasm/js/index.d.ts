@@ -723,6 +723,43 @@ export interface ProcessInboundResult {
   decision: InboundDecision;
 }
 
+// ---------------------------------------------------------------- new-conversation pipeline (§5.9)
+
+/** An extension beyond SPEC §6: a `create` command, then routing → allocation → triggers → SLA. */
+export interface AdmitConversationArgs {
+  conversation: Conversation;
+  command: Command;
+  routing?: RoutingConfig;
+  allocation?: AutoAllocationSetting;
+  state?: AllocationState;
+  slaPolicies?: SlaPolicy[];
+  workingTime?: WorkingTime | null;
+  holidays?: Holiday[];
+  triggers?: Trigger[];
+  fields?: FieldDef[];
+  agents?: Agent[];
+  departments?: Department[];
+  context: Context;
+  site?: SiteInfo;
+  account?: AccountAssignment;
+  toBot?: boolean;
+  lastAssigneeId?: Uuid | null;
+}
+
+export interface AdmitConversationResult {
+  conversation: Required<Conversation>;
+  route: RouteResult | null;
+  allocatedAgentId: Uuid | null;
+  waiting: boolean;
+  allocationState: AllocationState;
+  fired: Uuid[];
+  effects: TriggerEffect[];
+  slaPolicyId: Uuid | null;
+  breaches: Breach[];
+  events: ConversationEvent[];
+  history: HistoryEntry[];
+}
+
 // ---------------------------------------------------------------- the functions (§6)
 
 export declare function addBusinessTime(input: AddBusinessTimeArgs): AddBusinessTimeResult;
@@ -738,6 +775,8 @@ export declare function allocateWaiting(input: AllocateWaitingArgs): AllocateWai
 export declare function runTriggers(input: RunTriggersArgs): RunTriggersResult;
 export declare function processInbound(input: ProcessInboundArgs): ProcessInboundResult;
 export declare function applyCommand(input: ApplyCommandArgs): ApplyCommandResult;
+/** An extension beyond SPEC §6: the whole new-conversation pipeline. */
+export declare function admitConversation(input: AdmitConversationArgs): AdmitConversationResult;
 
 export interface FunctionTypes {
   addBusinessTime: [AddBusinessTimeArgs, AddBusinessTimeResult];
@@ -752,6 +791,7 @@ export interface FunctionTypes {
   runTriggers: [RunTriggersArgs, RunTriggersResult];
   processInbound: [ProcessInboundArgs, ProcessInboundResult];
   applyCommand: [ApplyCommandArgs, ApplyCommandResult];
+  admitConversation: [AdmitConversationArgs, AdmitConversationResult];
 }
 
 /** Runs any function by name (what `anytime eval NAME` does). */

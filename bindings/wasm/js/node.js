@@ -18,6 +18,7 @@ export const {
   runTriggers,
   processInbound,
   applyCommand,
+  admitConversation,
   call,
   callJson,
 } = api;

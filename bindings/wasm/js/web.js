@@ -27,6 +27,7 @@ export const {
   runTriggers,
   processInbound,
   applyCommand,
+  admitConversation,
   call,
   callJson,
 } = api;

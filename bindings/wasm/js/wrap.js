@@ -17,6 +17,7 @@ export const FUNCTIONS = [
   "runTriggers",
   "processInbound",
   "applyCommand",
+  "admitConversation",
 ];
 
 function anytimeError(code, message, details, cause) {

@@ -54,6 +54,7 @@ exports! {
     run_triggers => runTriggers,
     process_inbound => processInbound,
     apply_command => applyCommand,
+    admit_conversation => admitConversation,
 }
 
 /// The names of the exported core functions, so a caller can list what this build offers.
