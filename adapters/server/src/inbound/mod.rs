@@ -1,0 +1,15 @@
+//! Inbound email administration (SPEC §4.9): blocked senders. Each site's list is one site
+//! document, validated by the core's [`BlockIndex`](anytime_core::inbound::BlockIndex), so the
+//! API accepts exactly the rules the inbound pipeline can index.
+
+mod blocked;
+
+use crate::app::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Name of the site document holding the blocked senders.
+pub const BLOCKED_SENDERS: &str = "blockedSenders";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(blocked::router())
+}

@@ -1,0 +1,120 @@
+//! Blocked senders (SPEC §4.9) over real HTTP.
+
+mod common;
+use common::Server;
+use serde_json::json;
+
+const BASE: &str = "/api/v3/anytime/blockedSenders";
+
+#[test]
+fn blocked_senders_are_validated_upserted_filtered_and_deleted_by_email() {
+    let s = Server::start();
+
+    let r = s.put(
+        BASE,
+        &s.admin,
+        json!({"email": "Spam.Test", "blockType": "rejectDomain"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let domain = r.json()["blockedSender"].clone();
+    assert_eq!(domain["email"], "spam.test");
+    assert_eq!(domain["blockType"], "rejectDomain");
+    let id = domain["id"].as_str().unwrap().to_string();
+
+    // Upsert by email: same id, new type; the seed wrapper is accepted.
+    let r = s.put(
+        BASE,
+        &s.admin,
+        json!({"blockedSender": {"email": "spam.test.", "blockType": "blockDomainasJunk"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["blockedSender"]["id"], id.as_str());
+    assert_eq!(r.json()["blockedSender"]["blockType"], "blockDomainasJunk");
+
+    let r = s.put(
+        BASE,
+        &s.admin,
+        json!({"email": "bad@actor.test", "blockType": "rejectEmail"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // Domain types need a domain, email types an address.
+    for (email, kind) in [
+        ("bad@actor.test", "rejectDomain"),
+        ("actor.test", "blockEmailasJunk"),
+        ("", "rejectEmail"),
+    ] {
+        let r = s.put(BASE, &s.admin, json!({"email": email, "blockType": kind}));
+        assert_eq!(r.status, 400, "{email} {kind}: {}", r.body);
+        assert_eq!(r.error_fields(), vec!["email"], "{}", r.body);
+    }
+    let r = s.put(
+        BASE,
+        &s.admin,
+        json!({"email": "x.test", "blockType": "nope"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = s.put(
+        BASE,
+        &s.admin,
+        json!({"email": "x.test", "blockType": "rejectDomain", "x": 1}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    let all = s.get(BASE, &s.admin);
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert_eq!(all.json()["blockedSenders"].as_array().unwrap().len(), 2);
+    let one = s.get(&format!("{BASE}?email=BAD@actor.test"), &s.admin);
+    let list = one.json()["blockedSenders"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 1, "{}", one.body);
+    assert_eq!(list[0]["email"], "bad@actor.test");
+
+    let got = s.get(&format!("{BASE}/{id}"), &s.admin);
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert_eq!(got.json()["blockedSender"]["email"], "spam.test");
+    let missing = s.get(
+        &format!("{BASE}/00000000-0000-4000-8000-000000000000"),
+        &s.admin,
+    );
+    assert_eq!(missing.status, 404);
+
+    // Agents read but may not change.
+    let (_, agent) = s.agent("a@example.com", "agent");
+    assert_eq!(s.get(BASE, &agent).status, 200);
+    let r = s.put(
+        BASE,
+        &agent,
+        json!({"email": "z.test", "blockType": "rejectDomain"}),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    // Delete by query, then by body; a second delete is 404; no email is 400.
+    let r = s.delete(&format!("{BASE}?email=Spam.test"), &s.admin);
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(s.get(&format!("{BASE}/{id}"), &s.admin).status, 404);
+    let r = s.json("DELETE", BASE, &s.admin, json!({"email": "bad@actor.test"}));
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = s.json("DELETE", BASE, &s.admin, json!({"email": "bad@actor.test"}));
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = s.delete(BASE, &s.admin);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["email"]);
+    assert!(s.get(BASE, &s.admin).json()["blockedSenders"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // Another site sees none of them.
+    s.put(
+        BASE,
+        &s.admin,
+        json!({"email": "q.test", "blockType": "rejectDomain"}),
+    );
+    let (_, other) = s.create_site("other", "boss@other.test");
+    let r = s.get(BASE, &other);
+    assert!(
+        r.json()["blockedSenders"].as_array().unwrap().is_empty(),
+        "{}",
+        r.body
+    );
+}
