@@ -75,6 +75,7 @@ impl Deref for AppState {
         (name = "filters", description = "Agent console filters (private ones only for their creator)"),
         (name = "fields", description = "System and custom fields, chat/offline mappings"),
         (name = "blockedSenders", description = "Senders whose email is rejected or kept as junk"),
+        (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
     )
 )]
 struct ApiDoc;

@@ -118,3 +118,85 @@ fn blocked_senders_are_validated_upserted_filtered_and_deleted_by_email() {
         r.body
     );
 }
+
+/// Puts a junk email straight into the database (the inbound pipeline does not exist yet).
+fn junk(s: &Server, subject: &str, from: &str, time: &str) -> i64 {
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    let site: String = db
+        .query_row("SELECT id FROM sites ORDER BY rowid LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    db.execute(
+        "INSERT INTO junk_emails (site_id, subject, time, name, from_address, to_list, plain_body)
+         VALUES (?1, ?2, ?3, 'Spammer', ?4, 'help@acme.test', 'buy now')",
+        (site, subject, time, from),
+    )
+    .unwrap();
+    db.last_insert_rowid()
+}
+
+#[test]
+fn junk_emails_are_listed_by_time_and_keywords_marked_read_and_deleted() {
+    const JUNK: &str = "/api/v3/anytime/junkEmails";
+    let s = Server::start();
+    let old = junk(&s, "Cheap pills", "a@spam.test", "2026-01-01T10:00:00.000Z");
+    let new = junk(&s, "Lottery win", "b@spam.test", "2026-06-01T10:00:00.000Z");
+
+    let r = s.get(JUNK, &s.admin);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["junkEmails"][0]["id"], new, "newest first");
+    assert_eq!(v["junkEmails"][0]["from"], "b@spam.test");
+    assert_eq!(v["junkEmails"][0]["isRead"], false);
+    assert!(v["previousPage"].is_null() && v["nextPage"].is_null());
+
+    let r = s.get(&format!("{JUNK}?keywords=PILLS"), &s.admin);
+    assert_eq!(r.json()["total"], 1, "{}", r.body);
+    assert_eq!(r.json()["junkEmails"][0]["id"], old);
+    let r = s.get(
+        &format!("{JUNK}?timeFrom=2026-03-01T00:00:00Z&timeTo=2026-12-01T00:00:00Z"),
+        &s.admin,
+    );
+    assert_eq!(r.json()["total"], 1, "{}", r.body);
+    assert_eq!(r.json()["junkEmails"][0]["id"], new);
+    let r = s.get(&format!("{JUNK}?timeFrom=yesterday"), &s.admin);
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = s.get(
+        &format!("{JUNK}?timeFrom=2026-12-01T00:00:00Z&timeTo=2026-01-01T00:00:00Z"),
+        &s.admin,
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["timeTo"]);
+
+    let r = s.put(&format!("{JUNK}/{old}"), &s.admin, json!({"isRead": true}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["junkEmail"]["isRead"], true);
+    assert_eq!(
+        s.get(&format!("{JUNK}/{old}"), &s.admin).json()["junkEmail"]["isRead"],
+        true
+    );
+    let r = s.put(&format!("{JUNK}/{old}"), &s.admin, json!({"subject": "x"}));
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    let r = s.post(&format!("{JUNK}/{old}/notJunk"), &s.admin, json!({}));
+    assert_eq!(r.status, 501, "{}", r.body);
+    assert!(r.body.contains("inbound email pipeline"), "{}", r.body);
+    assert_eq!(
+        s.post(&format!("{JUNK}/9999/notJunk"), &s.admin, json!({}))
+            .status,
+        404
+    );
+
+    // Another site cannot see or delete them.
+    let (_, other) = s.create_site("other", "boss@other.test");
+    assert_eq!(s.get(&format!("{JUNK}/{old}"), &other).status, 404);
+    assert_eq!(s.delete(&format!("{JUNK}/{old}"), &other).status, 404);
+    assert_eq!(s.get(JUNK, &other).json()["total"], 0);
+
+    assert_eq!(s.delete(&format!("{JUNK}/{old}"), &s.admin).status, 204);
+    assert_eq!(s.get(&format!("{JUNK}/{old}"), &s.admin).status, 404);
+    assert_eq!(s.get(JUNK, &s.admin).json()["total"], 1);
+}

@@ -1,8 +1,9 @@
-//! Inbound email administration (SPEC §4.9): blocked senders. Each site's list is one site
+//! Inbound email administration (SPEC §4.9): blocked senders and junk emails. Each site's list is one site
 //! document, validated by the core's [`BlockIndex`](anytime_core::inbound::BlockIndex), so the
 //! API accepts exactly the rules the inbound pipeline can index.
 
 mod blocked;
+mod junk;
 
 use crate::app::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,5 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub const BLOCKED_SENDERS: &str = "blockedSenders";
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(blocked::router())
+    OpenApiRouter::new()
+        .merge(blocked::router())
+        .merge(junk::router())
 }
