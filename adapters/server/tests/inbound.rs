@@ -200,3 +200,102 @@ fn junk_emails_are_listed_by_time_and_keywords_marked_read_and_deleted() {
     assert_eq!(s.get(&format!("{JUNK}/{old}"), &s.admin).status, 404);
     assert_eq!(s.get(JUNK, &s.admin).json()["total"], 1);
 }
+
+#[test]
+fn email_settings_check_the_template_and_choose_the_hosted_address_once() {
+    const SETTINGS: &str = "/api/v3/anytime/emailSettings";
+    let s = Server::start_with(&["--inbound-domain", "in.example.test"]);
+
+    let r = s.get(SETTINGS, &s.admin);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json()["emailSettings"].clone();
+    let address = v["inboundAddress"].as_str().unwrap().to_string();
+    let (local, domain) = address.split_once('@').unwrap();
+    assert_eq!(domain, "in.example.test");
+    assert!(local.starts_with("s-") && local.len() == 12, "{address}");
+    assert!(local[2..]
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    let token = v["ingressToken"].as_str().unwrap().to_string();
+    assert_eq!(
+        s.get(SETTINGS, &s.admin).json()["emailSettings"]["inboundAddress"],
+        address.as_str()
+    );
+
+    // Agents see the settings but not the token, and may not change them.
+    let (_, agent) = s.agent("a@example.com", "agent");
+    let r = s.get(SETTINGS, &agent);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.json()["emailSettings"].get("ingressToken").is_none(),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        s.put(SETTINGS, &agent, json!({"senderName": "x"})).status,
+        403
+    );
+    assert_eq!(
+        s.post(&format!("{SETTINGS}/ingressToken"), &agent, json!({}))
+            .status,
+        403
+    );
+
+    for (body, field) in [
+        (
+            json!({"layoutTemplate": "<p>no placeholder</p>"}),
+            "layoutTemplate",
+        ),
+        (json!({"senderName": "x".repeat(46)}), "senderName"),
+        (json!({"senderAddress": "not an address"}), "senderAddress"),
+        (
+            json!({"inboundAddress": "help@elsewhere.test"}),
+            "inboundAddress",
+        ),
+        (json!({"inboundAddress": "a b"}), "inboundAddress"),
+        (json!({"ingressToken": "mine"}), "ingressToken"),
+    ] {
+        let r = s.put(SETTINGS, &s.admin, body.clone());
+        assert_eq!(r.status, 400, "{body}: {}", r.body);
+        assert_eq!(r.error_fields(), vec![field], "{}", r.body);
+    }
+
+    let r = s.put(
+        SETTINGS,
+        &s.admin,
+        json!({"senderName": "Acme Support", "senderAddress": "help@acme.test",
+               "layoutTemplate": "<div>#{content}</div>", "inboundAddress": "Acme"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json()["emailSettings"].clone();
+    assert_eq!(v["inboundAddress"], "acme@in.example.test");
+    assert_eq!(v["senderName"], "Acme Support");
+    assert_eq!(v["layoutTemplate"], "<div>#{content}</div>");
+
+    // Chosen once: the same address again is fine, another one is 409.
+    let r = s.put(
+        SETTINGS,
+        &s.admin,
+        json!({"inboundAddress": "acme@in.example.test"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s.put(SETTINGS, &s.admin, json!({"inboundAddress": "other"}));
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    // Another site cannot take it.
+    let (_, other) = s.create_site("other", "boss@other.test");
+    let r = s.put(SETTINGS, &other, json!({"inboundAddress": "acme"}));
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = s.put(SETTINGS, &other, json!({"inboundAddress": "beta"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // A new token replaces the old one.
+    let r = s.post(&format!("{SETTINGS}/ingressToken"), &s.admin, json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let fresh = r.json()["ingressToken"].as_str().unwrap().to_string();
+    assert_ne!(fresh, token);
+    assert_eq!(
+        s.get(SETTINGS, &s.admin).json()["emailSettings"]["ingressToken"],
+        fresh.as_str()
+    );
+}

@@ -1,9 +1,11 @@
-//! Inbound email administration (SPEC §4.9): blocked senders and junk emails. Each site's list is one site
+//! Inbound email administration (SPEC §4.9, §4.10): blocked senders, junk emails, email
+//! settings. Each site's list is one site
 //! document, validated by the core's [`BlockIndex`](anytime_core::inbound::BlockIndex), so the
 //! API accepts exactly the rules the inbound pipeline can index.
 
 mod blocked;
 mod junk;
+mod settings;
 
 use crate::app::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,4 +17,5 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(blocked::router())
         .merge(junk::router())
+        .merge(settings::router())
 }
