@@ -76,6 +76,7 @@ impl Deref for AppState {
         (name = "fields", description = "System and custom fields, chat/offline mappings"),
         (name = "blockedSenders", description = "Senders whose email is rejected or kept as junk"),
         (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
+        (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
         (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
     )
 )]

@@ -299,3 +299,164 @@ fn email_settings_check_the_template_and_choose_the_hosted_address_once() {
         fresh.as_str()
     );
 }
+
+#[test]
+fn email_accounts_number_default_disable_delete_and_hide_passwords() {
+    const ACCOUNTS: &str = "/api/v3/anytime/emailAccounts";
+    let s = Server::start();
+    let r = s.post(
+        ACCOUNTS,
+        &s.admin,
+        json!({"type": "imap", "businessEmail": "help@acme.test", "displayName": "Help",
+               "password": "hunter2", "serverInfo": {"imapServer": "imap.acme.test",
+               "smtpPassword": "smtp-secret"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let first = r.json()["emailAccount"].clone();
+    assert_eq!(first["number"], 1);
+    assert_eq!(first["isDefault"], true);
+    assert_eq!(first["enable"], true);
+    assert_eq!(first["password"], "********");
+    assert_eq!(first["serverInfo"]["smtpPassword"], "********");
+    assert!(!r.body.contains("hunter2"));
+    let first_id = first["id"].as_str().unwrap().to_string();
+
+    // Encrypted at rest, with a 0600 key file in the data dir.
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    let stored: String = db
+        .query_row(
+            "SELECT value FROM site_documents WHERE name = 'emailAccounts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        !stored.contains("hunter2") && !stored.contains("smtp-secret"),
+        "{stored}"
+    );
+    assert!(stored.contains("enc:v1:"), "{stored}");
+    let key = s.db().parent().unwrap().join("secret.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let r = s.post(
+        ACCOUNTS,
+        &s.admin,
+        json!({"type": "emailForwarding", "businessEmail": "sales@acme.test"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let second = r.json()["emailAccount"].clone();
+    assert_eq!(second["number"], 2);
+    assert_eq!(second["isDefault"], false);
+    let hosted = s.get("/api/v3/anytime/emailSettings", &s.admin).json()["emailSettings"]
+        ["inboundAddress"]
+        .clone();
+    assert_eq!(second["forwardEmailTo"], hosted);
+    let second_id = second["id"].as_str().unwrap().to_string();
+
+    for (body, field) in [
+        (
+            json!({"type": "pop3", "businessEmail": "a@acme.test"}),
+            "type",
+        ),
+        (
+            json!({"type": "imap", "businessEmail": "nope"}),
+            "businessEmail",
+        ),
+        (json!({"type": "imap"}), "businessEmail"),
+        (
+            json!({"type": "imap", "businessEmail": "a@acme.test", "bogus": 1}),
+            "bogus",
+        ),
+    ] {
+        let r = s.post(ACCOUNTS, &s.admin, body.clone());
+        assert_eq!(r.status, 400, "{body}: {}", r.body);
+        assert_eq!(r.error_fields(), vec![field], "{}", r.body);
+    }
+
+    // The masked password sent back keeps the stored one.
+    let r = s.put(
+        &format!("{ACCOUNTS}/{first_id}"),
+        &s.admin,
+        json!({"displayName": "Support", "password": "********"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after: String = db
+        .query_row(
+            "SELECT value FROM site_documents WHERE name = 'emailAccounts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(after.matches("enc:v1:").count(), 2, "{after}");
+    assert_eq!(r.json()["emailAccount"]["displayName"], "Support");
+
+    // Default moves; deleting needs a disabled account; deleting the default promotes the oldest.
+    let r = s.put(
+        &format!("{ACCOUNTS}/{second_id}/default"),
+        &s.admin,
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let list = s.get(ACCOUNTS, &s.admin).json()["emailAccounts"].clone();
+    assert_eq!(list[0]["isDefault"], false);
+    assert_eq!(list[1]["isDefault"], true);
+    assert_eq!(
+        s.delete(&format!("{ACCOUNTS}/{second_id}"), &s.admin)
+            .status,
+        409
+    );
+    let r = s.put(
+        &format!("{ACCOUNTS}/{second_id}/enable"),
+        &s.admin,
+        json!({"enable": false}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["emailAccount"]["enable"], false);
+    assert_eq!(
+        s.delete(&format!("{ACCOUNTS}/{second_id}"), &s.admin)
+            .status,
+        204
+    );
+    let got = s.get(&format!("{ACCOUNTS}/{first_id}"), &s.admin);
+    assert_eq!(
+        got.json()["emailAccount"]["isDefault"],
+        true,
+        "{}",
+        got.body
+    );
+    let r = s.post(
+        ACCOUNTS,
+        &s.admin,
+        json!({"type": "imap", "businessEmail": "x@acme.test"}),
+    );
+    assert_eq!(
+        r.json()["emailAccount"]["number"],
+        3,
+        "numbers are not reused"
+    );
+
+    // Tests need the mail adapter.
+    let r = s.put(&format!("{ACCOUNTS}/{first_id}/test"), &s.admin, json!({}));
+    assert_eq!(r.status, 501, "{}", r.body);
+    assert_eq!(
+        s.post(&format!("{ACCOUNTS}/test"), &s.admin, json!({}))
+            .status,
+        501
+    );
+
+    let (_, agent) = s.agent("a@example.com", "agent");
+    assert_eq!(s.get(ACCOUNTS, &agent).status, 200);
+    let r = s.post(
+        ACCOUNTS,
+        &agent,
+        json!({"type": "imap", "businessEmail": "y@acme.test"}),
+    );
+    assert_eq!(r.status, 403);
+    let (_, other) = s.create_site("other", "boss@other.test");
+    assert_eq!(s.get(&format!("{ACCOUNTS}/{first_id}"), &other).status, 404);
+}

@@ -3,8 +3,10 @@
 //! document, validated by the core's [`BlockIndex`](anytime_core::inbound::BlockIndex), so the
 //! API accepts exactly the rules the inbound pipeline can index.
 
+mod accounts;
 mod blocked;
 mod junk;
+pub mod secrets;
 mod settings;
 
 use crate::app::AppState;
@@ -18,4 +20,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(blocked::router())
         .merge(junk::router())
         .merge(settings::router())
+        .merge(accounts::router())
 }

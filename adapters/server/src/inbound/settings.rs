@@ -37,7 +37,7 @@ const SHAPE: Shape = Shape {
 /// The stored document.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Stored {
+pub(super) struct Stored {
     #[serde(default)]
     sender_name: String,
     #[serde(default)]
@@ -45,7 +45,7 @@ struct Stored {
     #[serde(default)]
     layout_template: Option<String>,
     /// Unique across sites (see `Documents::update_unique`).
-    local_part: String,
+    pub(super) local_part: String,
     /// Set once an admin has chosen the address; later changes are refused.
     #[serde(default)]
     chosen: bool,
@@ -82,7 +82,7 @@ fn encode(s: &Stored) -> Result<Value, StoreError> {
 }
 
 /// The settings, created with a provisional address and a token on first use.
-async fn load(app: &AppState, site: SiteId) -> ApiResult<Stored> {
+pub(super) async fn load(app: &AppState, site: SiteId) -> ApiResult<Stored> {
     Ok(app
         .store
         .documents()
@@ -135,6 +135,11 @@ fn local_part(wanted: &str, domain: &str) -> ApiResult<String> {
             "use 1–64 letters, digits, '.', '-', '_' or '+' (no leading, trailing or double dot)",
         ))
     }
+}
+
+/// Whether `address` is an email address, by the core's blocked-sender check.
+pub(super) fn is_address(address: &str) -> bool {
+    sender(address).is_ok()
 }
 
 /// A From address, checked the way blocked-sender addresses are.
