@@ -460,3 +460,10 @@ fn email_accounts_number_default_disable_delete_and_hide_passwords() {
     let (_, other) = s.create_site("other", "boss@other.test");
     assert_eq!(s.get(&format!("{ACCOUNTS}/{first_id}"), &other).status, 404);
 }
+
+#[test]
+fn the_secret_key_is_created_on_first_start() {
+    let s = Server::start();
+    let key = s.db().parent().unwrap().join("secret.key");
+    assert_eq!(std::fs::metadata(&key).unwrap().len(), 32);
+}

@@ -1,5 +1,5 @@
 //! Passwords of email accounts, encrypted at rest with ChaCha20-Poly1305 under a 256-bit key
-//! kept in `<data dir>/secret.key` (created 0600 when first needed). A stolen database alone
+//! kept in `<data dir>/secret.key` (created 0600 by `anytime serve`). A stolen database alone
 //! reveals no password; the key file must be backed up with it.
 
 use crate::http::{ApiError, ApiResult};
