@@ -74,6 +74,10 @@ impl Deref for AppState {
         (name = "attachments", description = "File uploads (multipart, 20 MB) and downloads"),
         (name = "filters", description = "Agent console filters (private ones only for their creator)"),
         (name = "fields", description = "System and custom fields, chat/offline mappings"),
+        (name = "blockedSenders", description = "Senders whose email is rejected or kept as junk"),
+        (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
+        (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
+        (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
     )
 )]
 struct ApiDoc;
@@ -100,6 +104,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::filters::router())
         .merge(crate::attachments::router())
         .merge(crate::rules::router())
+        .merge(crate::inbound::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

@@ -116,6 +116,9 @@ async fn shutdown_signal() {
 pub async fn serve(config: ServeConfig) -> CliResult<()> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    // The key that seals email account passwords: created (0600) on first start.
+    crate::inbound::secrets::key(&config.data_dir)
+        .map_err(|e| format!("cannot prepare the secret key: {e}"))?;
     let store = open(&config.db).await?;
     let (agent, key) = admin("admin@localhost", "Admin");
     let first = store

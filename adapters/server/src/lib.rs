@@ -12,6 +12,7 @@ pub mod fields;
 pub mod filters;
 pub mod html;
 pub mod http;
+pub mod inbound;
 pub mod ops;
 pub mod people;
 pub mod rules;

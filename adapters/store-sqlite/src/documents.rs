@@ -87,4 +87,38 @@ impl Documents<'_> {
             })
             .await
     }
+    /// Like [`update`](Self::update), but the new value's string `key` must not equal the same
+    /// key of any other site's document `name` (409 `conflict`), checked in the same
+    /// transaction — for values unique across sites, such as a hosted email address.
+    pub async fn update_unique<T: Send + 'static>(
+        &self,
+        site: SiteId,
+        name: &'static str,
+        key: &'static str,
+        conflict: &'static str,
+        change: impl FnOnce(Option<Value>) -> StoreResult<(Value, T)> + Send + 'static,
+    ) -> StoreResult<T> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let current = read_doc(tx, &site, name)?;
+                let (value, out) = change(current)?;
+                if let Some(wanted) = value.get(key).and_then(Value::as_str) {
+                    let taken: Option<i64> = tx
+                        .prepare_cached(
+                            "SELECT 1 FROM site_documents WHERE name = ?1 AND site_id <> ?2
+                               AND json_extract(value, '$.' || ?3) = ?4 LIMIT 1",
+                        )?
+                        .query_row((name, &site, key, wanted), |r| r.get(0))
+                        .optional()?;
+                    if taken.is_some() {
+                        return Err(StoreError::conflict(conflict));
+                    }
+                }
+                write_doc(tx, &site, name, &value)?;
+                Ok(out)
+            })
+            .await
+    }
 }

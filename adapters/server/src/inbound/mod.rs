@@ -1,0 +1,24 @@
+//! Inbound email administration (SPEC §4.9, §4.10): blocked senders, junk emails, email
+//! settings. Each site's list is one site
+//! document, validated by the core's [`BlockIndex`](anytime_core::inbound::BlockIndex), so the
+//! API accepts exactly the rules the inbound pipeline can index.
+
+mod accounts;
+mod blocked;
+mod junk;
+pub mod secrets;
+mod settings;
+
+use crate::app::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Name of the site document holding the blocked senders.
+pub const BLOCKED_SENDERS: &str = "blockedSenders";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(blocked::router())
+        .merge(junk::router())
+        .merge(settings::router())
+        .merge(accounts::router())
+}
