@@ -32,6 +32,7 @@ mod fields;
 mod filters;
 mod migrate;
 mod model;
+pub mod outbox;
 mod pipeline;
 mod sites;
 mod sql;
