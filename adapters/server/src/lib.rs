@@ -15,3 +15,4 @@ pub mod http;
 pub mod ops;
 pub mod people;
 pub mod rules;
+pub mod workers;

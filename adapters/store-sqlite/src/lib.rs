@@ -54,7 +54,7 @@ pub use fields::{FieldMapping, Fields, StoredField};
 pub use filters::{Filter, FilterInput, Filters};
 pub use migrate::latest_version;
 pub use model::*;
-pub use pipeline::{Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
+pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 

@@ -214,7 +214,33 @@ pub fn after_change(
         history.extend(run.history);
         run_effects.extend(run.effects);
     }
-    let added = timeline(&events);
+    finish(
+        p,
+        view,
+        before,
+        conversation,
+        history,
+        &events,
+        outcome.messages,
+        &run_effects,
+        now,
+    )
+}
+
+/// Persists a change: timeline, SLA recompute, trigger effects, stay timers on a status change.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    p: &Prepared,
+    view: &TxView<'_>,
+    before: &anytime_core::model::Conversation,
+    mut conversation: anytime_core::model::Conversation,
+    history: Vec<anytime_core::conversation::HistoryEntry>,
+    events: &[Event],
+    messages: Vec<anytime_core::conversation::Message>,
+    run_effects: &[Effect],
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    let added = timeline(events);
     let mut all = view.timeline(conversation.id)?;
     all.extend(added.iter().cloned());
     let sla = p
@@ -229,7 +255,7 @@ pub fn after_change(
         timeline: added,
         ..Extras::default()
     };
-    effects(&run_effects, &mut extras);
+    effects(run_effects, &mut extras);
     extras.timers = (conversation.status != before.status).then(|| {
         stay_timers_for(
             extras.timers.take().unwrap_or_default(),
@@ -238,7 +264,7 @@ pub fn after_change(
     });
     Ok(ConversationChange {
         conversation,
-        messages: outcome.messages,
+        messages,
         history,
         extras,
     })
@@ -253,4 +279,57 @@ fn stay_timers_for(timers: Vec<StayTimer>, status: anytime_core::model::Status) 
         kept.push(t);
     }
     kept
+}
+
+/// A stay timer fired: runs that trigger's `staysAtStatusPeriod` if the conversation is
+/// still in the timer's status (otherwise the change is empty and only the timer goes).
+pub fn after_stay(
+    p: &Prepared,
+    view: &TxView<'_>,
+    conversation: anytime_core::model::Conversation,
+    trigger_id: anytime_core::model::RuleId,
+    status: anytime_core::model::Status,
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    if conversation.status != status || conversation.is_deleted {
+        return Ok(ConversationChange {
+            conversation,
+            messages: Vec::new(),
+            history: Vec::new(),
+            extras: Extras::default(),
+        });
+    }
+    let env = Env {
+        now,
+        fields: &p.fields,
+        known: &p.known,
+    };
+    let ctx = context(now);
+    let run_env = RunEnv {
+        env: &env,
+        context: &ctx,
+        agents: &p.agents,
+        site: &p.rules.site,
+    };
+    let before = conversation.clone();
+    let run = run_triggers(
+        &p.rules.triggers,
+        Occurrence {
+            event: TriggerEvent::StaysAtStatusPeriod,
+            trigger_id: Some(trigger_id),
+        },
+        conversation,
+        &run_env,
+    )?;
+    finish(
+        p,
+        view,
+        &before,
+        run.conversation,
+        run.history,
+        &run.events,
+        Vec::new(),
+        &run.effects,
+        now,
+    )
 }
