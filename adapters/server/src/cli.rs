@@ -155,6 +155,7 @@ pub async fn serve(config: ServeConfig) -> CliResult<()> {
             }
         })
     };
+    let worker = tokio::spawn(crate::workers::run(state.clone()));
     println!("listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let served = axum::serve(
@@ -164,6 +165,7 @@ pub async fn serve(config: ServeConfig) -> CliResult<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await;
     pruner.abort();
+    worker.abort();
     store.close().await;
     served.map_err(|e| format!("server error: {e}"))?;
     tracing::info!("stopped");

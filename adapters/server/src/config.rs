@@ -15,6 +15,8 @@ pub struct ServeConfig {
     pub public_url: Option<String>,
     /// `host:port` for forwarding accounts without their own SMTP server.
     pub smtp_relay: Option<String>,
+    /// Pause between background worker rounds (stay timers), in milliseconds.
+    pub worker_interval_ms: u64,
 }
 
 impl ServeConfig {
@@ -29,6 +31,7 @@ impl ServeConfig {
             rate_limit: 100_000,
             public_url: None,
             smtp_relay: None,
+            worker_interval_ms: 5_000,
         }
     }
 }

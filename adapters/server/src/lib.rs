@@ -16,3 +16,4 @@ pub mod inbound;
 pub mod ops;
 pub mod people;
 pub mod rules;
+pub mod workers;

@@ -79,6 +79,9 @@ struct ServeArgs {
     smtp_relay: Option<String>,
     #[arg(long, env = "ANYTIME_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Pause between background worker rounds (stay timers), in milliseconds.
+    #[arg(long, env = "ANYTIME_WORKER_INTERVAL_MS", default_value_t = 5_000)]
+    worker_interval_ms: u64,
 }
 
 impl ServeArgs {
@@ -92,6 +95,7 @@ impl ServeArgs {
         config.rate_limit = self.rate_limit;
         config.smtp_relay = self.smtp_relay;
         config.public_url = self.public_url;
+        config.worker_interval_ms = self.worker_interval_ms;
         config
     }
 }

@@ -33,6 +33,7 @@ mod filters;
 mod junk;
 mod migrate;
 mod model;
+pub mod outbox;
 mod pipeline;
 mod sites;
 mod sql;
@@ -55,7 +56,7 @@ pub use filters::{Filter, FilterInput, Filters};
 pub use junk::{JunkEmail, JunkEmails, JunkQuery};
 pub use migrate::latest_version;
 pub use model::*;
-pub use pipeline::{Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
+pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 

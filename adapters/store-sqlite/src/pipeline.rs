@@ -64,7 +64,27 @@ fn status_of(text: &str) -> Option<Status> {
     Status::ALL.iter().copied().find(|s| s.as_str() == text)
 }
 
+/// A stay timer whose instant has come, with what the worker needs to fire it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueTimer {
+    pub id: i64,
+    pub site: anytime_core::model::SiteId,
+    pub conversation: ConversationId,
+    pub trigger_id: RuleId,
+    pub status: Status,
+}
+
 impl TxView<'_> {
+    /// Deletes a pending timer; false when it is gone (fired or replaced meanwhile), so a
+    /// timer fires at most once: the delete commits with the firing.
+    pub fn take_timer(&self, id: i64) -> StoreResult<bool> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM timers WHERE id = ?1 AND site_id = ?2")?
+            .execute((id, &self.site))?;
+        Ok(n > 0)
+    }
+
     /// Per agent, the assigned conversations that are neither closed nor deleted, by status.
     pub fn agent_loads(&self) -> StoreResult<BTreeMap<AgentId, BTreeMap<Status, u32>>> {
         let mut stmt = self.tx.prepare_cached(
@@ -244,6 +264,54 @@ impl crate::Conversations<'_> {
                         })
                     })
                     .collect()
+            })
+            .await
+    }
+
+    /// Deletes a timer outside a change (its conversation is gone).
+    pub async fn drop_timer(&self, id: i64) -> StoreResult<()> {
+        self.store
+            .db
+            .write(move |tx| {
+                tx.execute("DELETE FROM timers WHERE id = ?1", [id])?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Timers due at `now` across all sites, soonest first, at most `limit`.
+    pub async fn due_timers(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<DueTimer>> {
+        let now = time::to_text(now);
+        self.store
+            .db
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT id, site_id, conversation_id, trigger_id, status FROM timers
+                     WHERE fire_at <= ?1 ORDER BY fire_at, id LIMIT ?2",
+                )?;
+                let rows = stmt
+                    .query_map((&now, limit), |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, String>(4)?,
+                        ))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|(id, site, c, t, st)| {
+                        Some(DueTimer {
+                            id,
+                            site: anytime_core::model::SiteId(Uuid::parse_str(&site).ok()?),
+                            conversation: ConversationId(c),
+                            trigger_id: RuleId(Uuid::parse_str(&t).ok()?),
+                            status: status_of(&st)?,
+                        })
+                    })
+                    .collect())
             })
             .await
     }

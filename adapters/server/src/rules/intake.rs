@@ -14,7 +14,7 @@ use anytime_core::field_validation::Known;
 use anytime_core::intake::{admit, Arrival, SiteRules};
 use anytime_core::model::{Agent, Context, Department, FieldSet, SiteId, TimelineItem};
 use anytime_core::routing::{AccountAssignment, People};
-use anytime_core::trigger::Effect;
+use anytime_core::trigger::{run_triggers, Effect, Occurrence, RunEnv, TriggerEvent};
 use anytime_store::{
     ConversationChange, Extras, OutboxEmail, StayTimer, StoreError, StoreResult, TxView,
 };
@@ -169,8 +169,10 @@ pub fn names_assignee(action: &Action) -> bool {
         if c.agent_assignee_id.is_some() || c.department_assignee_id.is_some())
 }
 
-/// After a later change: extends the timeline and recomputes the SLA targets; a status
-/// change drops the conversation's pending stay timers.
+/// After a later change: runs the triggers of every trigger event the command raised (in
+/// order, each run seeing the previous run's result), extends the timeline and recomputes
+/// the SLA targets. A status change (by the command or a trigger) replaces the
+/// conversation's pending stay timers with those scheduled for the new status.
 pub fn after_change(
     p: &Prepared,
     view: &TxView<'_>,
@@ -178,8 +180,67 @@ pub fn after_change(
     outcome: Outcome,
     now: DateTime<Utc>,
 ) -> StoreResult<ConversationChange> {
+    let env = Env {
+        now,
+        fields: &p.fields,
+        known: &p.known,
+    };
+    let ctx = context(now);
+    let run_env = RunEnv {
+        env: &env,
+        context: &ctx,
+        agents: &p.agents,
+        site: &p.rules.site,
+    };
     let mut conversation = outcome.conversation;
-    let added = timeline(&outcome.events);
+    let mut history = outcome.history;
+    let mut events = outcome.events.clone();
+    let mut run_effects = Vec::new();
+    for event in &outcome.events {
+        let Some(trigger_event) = event.trigger_event().and_then(TriggerEvent::parse) else {
+            continue;
+        };
+        let run = run_triggers(
+            &p.rules.triggers,
+            Occurrence {
+                event: trigger_event,
+                trigger_id: None,
+            },
+            conversation,
+            &run_env,
+        )?;
+        conversation = run.conversation;
+        events.extend(run.events);
+        history.extend(run.history);
+        run_effects.extend(run.effects);
+    }
+    finish(
+        p,
+        view,
+        before,
+        conversation,
+        history,
+        &events,
+        outcome.messages,
+        &run_effects,
+        now,
+    )
+}
+
+/// Persists a change: timeline, SLA recompute, trigger effects, stay timers on a status change.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    p: &Prepared,
+    view: &TxView<'_>,
+    before: &anytime_core::model::Conversation,
+    mut conversation: anytime_core::model::Conversation,
+    history: Vec<anytime_core::conversation::HistoryEntry>,
+    events: &[Event],
+    messages: Vec<anytime_core::conversation::Message>,
+    run_effects: &[Effect],
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    let added = timeline(events);
     let mut all = view.timeline(conversation.id)?;
     all.extend(added.iter().cloned());
     let sla = p
@@ -190,15 +251,85 @@ pub fn after_change(
     conversation.first_respond_breach_at = sla.targets.first_respond_breach_at;
     conversation.next_respond_breach_at = sla.targets.next_respond_breach_at;
     conversation.resolve_breach_at = sla.targets.resolve_breach_at;
-    let timers = (conversation.status != before.status).then(Vec::new);
+    let mut extras = Extras {
+        timeline: added,
+        ..Extras::default()
+    };
+    effects(run_effects, &mut extras);
+    extras.timers = (conversation.status != before.status).then(|| {
+        stay_timers_for(
+            extras.timers.take().unwrap_or_default(),
+            conversation.status,
+        )
+    });
     Ok(ConversationChange {
         conversation,
-        messages: outcome.messages,
-        history: outcome.history,
-        extras: Extras {
-            timeline: added,
-            timers,
-            ..Extras::default()
-        },
+        messages,
+        history,
+        extras,
     })
+}
+
+/// Keeps the timers waiting for `status`, one per trigger (the latest scheduled wins), since
+/// several runs in one change may each schedule the stays of the status they saw.
+fn stay_timers_for(timers: Vec<StayTimer>, status: anytime_core::model::Status) -> Vec<StayTimer> {
+    let mut kept: Vec<StayTimer> = Vec::new();
+    for t in timers.into_iter().filter(|t| t.status == status) {
+        kept.retain(|k| k.trigger_id != t.trigger_id);
+        kept.push(t);
+    }
+    kept
+}
+
+/// A stay timer fired: runs that trigger's `staysAtStatusPeriod` if the conversation is
+/// still in the timer's status (otherwise the change is empty and only the timer goes).
+pub fn after_stay(
+    p: &Prepared,
+    view: &TxView<'_>,
+    conversation: anytime_core::model::Conversation,
+    trigger_id: anytime_core::model::RuleId,
+    status: anytime_core::model::Status,
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    if conversation.status != status || conversation.is_deleted {
+        return Ok(ConversationChange {
+            conversation,
+            messages: Vec::new(),
+            history: Vec::new(),
+            extras: Extras::default(),
+        });
+    }
+    let env = Env {
+        now,
+        fields: &p.fields,
+        known: &p.known,
+    };
+    let ctx = context(now);
+    let run_env = RunEnv {
+        env: &env,
+        context: &ctx,
+        agents: &p.agents,
+        site: &p.rules.site,
+    };
+    let before = conversation.clone();
+    let run = run_triggers(
+        &p.rules.triggers,
+        Occurrence {
+            event: TriggerEvent::StaysAtStatusPeriod,
+            trigger_id: Some(trigger_id),
+        },
+        conversation,
+        &run_env,
+    )?;
+    finish(
+        p,
+        view,
+        &before,
+        run.conversation,
+        run.history,
+        &run.events,
+        Vec::new(),
+        &run.effects,
+        now,
+    )
 }

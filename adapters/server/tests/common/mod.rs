@@ -242,6 +242,50 @@ impl Server {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Stops the server (SIGTERM, then kill) and starts a new one on the same data dir.
+    #[allow(dead_code)]
+    pub fn restart(&mut self, extra: &[&str]) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let mut stopped = false;
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                stopped = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if !stopped {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        let mut child = Command::new(bin())
+            .arg("serve")
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("ANYTIME_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn anytime serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("server exited before listening")
+                .expect("read stdout");
+            if let Some(a) = line.strip_prefix("listening on http://") {
+                break a.trim().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        self.child = child;
+        self.addr = addr;
+    }
 }
 
 impl Drop for Server {
