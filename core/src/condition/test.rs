@@ -30,7 +30,7 @@ pub enum DateOp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateOperand {
     Date(NaiveDate),
-    Instant(DateTime<Utc>),
+    At(DateTime<Utc>),
 }
 
 /// An option value in the form the field's snapshot value is compared in.
@@ -92,7 +92,7 @@ impl Check {
             Test::Date(op, operand) => {
                 let want = match operand {
                     DateOperand::Date(d) => *d,
-                    DateOperand::Instant(t) => local_date(*t, ctx),
+                    DateOperand::At(t) => local_date(*t, ctx),
                 };
                 source.date(conv, ctx).is_some_and(|have| match op {
                     DateOp::Is => have == want,
@@ -220,7 +220,7 @@ fn date_operand(text: &str) -> Result<DateOperand, String> {
         return Ok(DateOperand::Date(d));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(DateOperand::Instant(t.with_timezone(&Utc)));
+        return Ok(DateOperand::At(t.with_timezone(&Utc)));
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
