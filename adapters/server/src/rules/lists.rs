@@ -65,3 +65,57 @@ pub fn merged(
     base.extend(keys);
     base
 }
+
+/// Deletes the item `id` (404 naming `what`) and renumbers the rest.
+pub async fn remove(
+    app: &AppState,
+    site: SiteId,
+    name: &'static str,
+    id: String,
+    what: &'static str,
+) -> ApiResult<()> {
+    edit(app, site, name, move |list| {
+        let i = super::body::position(list, &id, what).map_err(to_store)?;
+        list.remove(i);
+        super::body::renumber(list);
+        Ok(())
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Sets the item's `enable` flag.
+pub async fn set_enable(
+    app: &AppState,
+    site: SiteId,
+    name: &'static str,
+    id: String,
+    flag: bool,
+    what: &'static str,
+) -> ApiResult<()> {
+    edit(app, site, name, move |list| {
+        let i = super::body::position(list, &id, what).map_err(to_store)?;
+        if let Some(o) = list[i].as_object_mut() {
+            o.insert("enable".into(), Value::Bool(flag));
+        }
+        Ok(())
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Moves the item one place up or down.
+pub async fn shift(
+    app: &AppState,
+    site: SiteId,
+    name: &'static str,
+    id: String,
+    dir: super::body::Direction,
+    what: &'static str,
+) -> ApiResult<()> {
+    edit(app, site, name, move |list| {
+        super::body::shift(list, &id, dir, what).map_err(to_store)
+    })
+    .await
+    .map(|_| ())
+}

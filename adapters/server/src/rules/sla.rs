@@ -139,12 +139,13 @@ async fn delete(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
-    edit(&app, caller.site_id, docs::SLA, move |list| {
-        let i = body::position(list, &id.to_string(), "SLA policy").map_err(to_store)?;
-        list.remove(i);
-        body::renumber(list);
-        Ok(())
-    })
+    lists::remove(
+        &app,
+        caller.site_id,
+        docs::SLA,
+        id.to_string(),
+        "SLA policy",
+    )
     .await?;
     Ok(no_content())
 }
@@ -160,13 +161,14 @@ async fn enable(
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Response> {
     let flag = body::enable_flag(req)?;
-    edit(&app, caller.site_id, docs::SLA, move |list| {
-        let i = body::position(list, &id.to_string(), "SLA policy").map_err(to_store)?;
-        if let Some(o) = list[i].as_object_mut() {
-            o.insert("enable".into(), json!(flag));
-        }
-        Ok(())
-    })
+    lists::set_enable(
+        &app,
+        caller.site_id,
+        docs::SLA,
+        id.to_string(),
+        flag,
+        "SLA policy",
+    )
     .await?;
     Ok(no_content())
 }
@@ -182,9 +184,14 @@ async fn sort(
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Response> {
     let dir = body::direction(req)?;
-    edit(&app, caller.site_id, docs::SLA, move |list| {
-        body::shift(list, &id.to_string(), dir, "SLA policy").map_err(to_store)
-    })
+    lists::shift(
+        &app,
+        caller.site_id,
+        docs::SLA,
+        id.to_string(),
+        dir,
+        "SLA policy",
+    )
     .await?;
     Ok(no_content())
 }

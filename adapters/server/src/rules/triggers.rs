@@ -227,12 +227,13 @@ async fn delete(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
-    edit(&app, caller.site_id, docs::TRIGGERS, move |list| {
-        let i = body::position(list, &id.to_string(), "trigger").map_err(to_store)?;
-        list.remove(i);
-        body::renumber(list);
-        Ok(())
-    })
+    lists::remove(
+        &app,
+        caller.site_id,
+        docs::TRIGGERS,
+        id.to_string(),
+        "trigger",
+    )
     .await?;
     Ok(no_content())
 }
@@ -248,13 +249,14 @@ async fn enable(
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Response> {
     let flag = body::enable_flag(req)?;
-    edit(&app, caller.site_id, docs::TRIGGERS, move |list| {
-        let i = body::position(list, &id.to_string(), "trigger").map_err(to_store)?;
-        if let Some(o) = list[i].as_object_mut() {
-            o.insert("enable".into(), json!(flag));
-        }
-        Ok(())
-    })
+    lists::set_enable(
+        &app,
+        caller.site_id,
+        docs::TRIGGERS,
+        id.to_string(),
+        flag,
+        "trigger",
+    )
     .await?;
     Ok(no_content())
 }
@@ -270,9 +272,14 @@ async fn sort(
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Response> {
     let dir = body::direction(req)?;
-    edit(&app, caller.site_id, docs::TRIGGERS, move |list| {
-        body::shift(list, &id.to_string(), dir, "trigger").map_err(to_store)
-    })
+    lists::shift(
+        &app,
+        caller.site_id,
+        docs::TRIGGERS,
+        id.to_string(),
+        dir,
+        "trigger",
+    )
     .await?;
     Ok(no_content())
 }
