@@ -72,6 +72,19 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Unavailable(format!("stored JSON is unreadable: {e}"))
 }
 
+/// Runs a query whose first column is a JSON document and reads every row as a `T`.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    stmt: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+) -> StoreResult<Vec<T>> {
+    let rows = stmt
+        .query_map(params, |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.iter()
+        .map(|t| serde_json::from_str(t).map_err(json_err))
+        .collect()
+}
+
 fn status_rank(s: Status) -> i64 {
     Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as i64
 }
@@ -238,12 +251,7 @@ fn load_messages(conn: &Connection, site: &str, id: ConversationId) -> StoreResu
     let mut stmt = conn.prepare_cached(
         "SELECT body FROM messages WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY time, id",
     )?;
-    let rows = stmt
-        .query_map((site, id.0), |r| r.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.iter()
-        .map(|t| serde_json::from_str(t).map_err(json_err))
-        .collect()
+    json_rows(&mut stmt, (site, id.0))
 }
 
 impl Conversations<'_> {
@@ -440,12 +448,7 @@ impl Conversations<'_> {
                 let mut stmt = conn.prepare_cached(
                     "SELECT entry FROM conversation_history WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY seq",
                 )?;
-                let rows = stmt
-                    .query_map((&site, id.0), |r| r.get::<_, String>(0))?
-                    .collect::<Result<Vec<_>, _>>()?;
-                rows.iter()
-                    .map(|t| serde_json::from_str(t).map_err(json_err))
-                    .collect()
+                json_rows(&mut stmt, (&site, id.0))
             })
             .await
     }
@@ -463,12 +466,7 @@ impl Conversations<'_> {
                 let mut stmt = conn.prepare_cached(
                     "SELECT snapshot FROM conversations WHERE site_id = ?1 AND is_deleted = ?2",
                 )?;
-                let rows = stmt
-                    .query_map((&site, deleted), |r| r.get::<_, String>(0))?
-                    .collect::<Result<Vec<_>, _>>()?;
-                rows.iter()
-                    .map(|t| serde_json::from_str(t).map_err(json_err))
-                    .collect()
+                json_rows(&mut stmt, (&site, deleted))
             })
             .await
     }
@@ -536,13 +534,8 @@ impl Conversations<'_> {
                 let mut stmt = conn.prepare(&format!(
                     "SELECT c.snapshot FROM conversations c WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
                 ))?;
-                let rows = stmt
-                    .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(0))?
-                    .collect::<Result<Vec<_>, _>>()?;
-                let list = rows
-                    .iter()
-                    .map(|t| serde_json::from_str(t).map_err(json_err))
-                    .collect::<StoreResult<Vec<Conversation>>>()?;
+                let list: Vec<Conversation> =
+                    json_rows(&mut stmt, rusqlite::params_from_iter(params.iter()))?;
                 Ok((list, u64::try_from(total).unwrap_or(0)))
             })
             .await
