@@ -237,6 +237,16 @@ impl InboundTx<'_> {
         Ok(id)
     }
 
+    /// Deletes a junk email (restored as a conversation in the same transaction), with its
+    /// Message-ID row; false when it is gone.
+    pub fn delete_junk(&self, id: i64) -> StoreResult<bool> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM junk_emails WHERE site_id = ?1 AND id = ?2")?
+            .execute((&self.site, id))?;
+        Ok(n > 0)
+    }
+
     /// Counts one rejected message from `address`; returns the new count.
     pub fn count_rejection(&self, address: &str, now: DateTime<Utc>) -> StoreResult<i64> {
         let address = normalize_address(address);
@@ -306,6 +316,22 @@ impl Inbound<'_> {
                         .map_err(|e| StoreError::Unavailable(format!("stored envelope: {e}")))
                 })
                 .transpose()
+            })
+            .await
+    }
+
+    /// The Message-ID a junk email arrived with, if it had one.
+    pub async fn junk_message_id(&self, site: SiteId, junk_id: i64) -> StoreResult<Option<String>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT message_id FROM message_ids WHERE site_id = ?1 AND junk_id = ?2",
+                    )?
+                    .query_row((&site, junk_id), |r| r.get(0))
+                    .optional()?)
             })
             .await
     }

@@ -26,7 +26,7 @@ use anytime_core::model::{
     MessageInfo, MessageType, SiteId,
 };
 use anytime_core::routing::AccountAssignment;
-use anytime_store::{ConversationChange, InboundTx, JunkEmail, SenderKey, StoreResult};
+use anytime_store::{ConversationChange, InboundTx, JunkEmail, SenderKey, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -84,6 +84,27 @@ impl Receiving {
     }
 }
 
+/// The email account with this number (`emailAccountId` of a junk email), else the site's
+/// hosted address.
+pub async fn email_account_by_number(
+    app: &AppState,
+    site: SiteId,
+    number: Option<i64>,
+) -> ApiResult<Receiving> {
+    let accounts = accounts::stored(app, site).await?;
+    let account = number.and_then(|n| {
+        accounts
+            .iter()
+            .find(|a| a.get("number").and_then(Value::as_i64) == Some(n))
+    });
+    let hosted = settings::load(app, site)
+        .await?
+        .own_addresses(&app.config.inbound_domain)
+        .into_iter()
+        .next();
+    Ok(Receiving::email(account, hosted))
+}
+
 /// One arriving message and what the core's message does not carry.
 #[derive(Debug, Clone, Default)]
 pub struct Incoming {
@@ -92,8 +113,9 @@ pub struct Incoming {
     pub sender_name: Option<String>,
     /// Attachment descriptions kept in the envelope (the mail adapter's uploads).
     pub attachments: Vec<Value>,
-    /// A junk email marked "not junk" (SPEC §4.9): skip the block check.
-    pub skip_block_check: bool,
+    /// A junk email marked "not junk" (SPEC §4.9): the block check is skipped and the junk
+    /// email is deleted in the same transaction as the conversation is stored.
+    pub restore_junk: Option<i64>,
 }
 
 /// What happened to a message.
@@ -209,12 +231,18 @@ impl Plan<'_> {
     fn run(&self, tx: &InboundTx<'_>, mut config: InboundConfig) -> StoreResult<Ingested> {
         let message = &self.incoming.message;
         let own_id = message.own_id();
-        if let Some(id) = &own_id {
-            if tx.is_known_junk(id)? {
+        match (self.incoming.restore_junk, &own_id) {
+            (Some(junk), _) => {
+                if !tx.delete_junk(junk)? {
+                    return Err(StoreError::not_found("junk email"));
+                }
+            }
+            (None, Some(id)) if tx.is_known_junk(id)? => {
                 return Ok(Ingested::Duplicate {
                     conversation_id: None,
                 });
             }
+            (None, _) => {}
         }
         config.known_messages = tx.known_messages(&message.lookup_ids())?;
         let mut ids: Vec<ConversationId> = config
@@ -225,7 +253,7 @@ impl Plan<'_> {
         ids.extend(subject_tokens(&message.subject));
         config.conversations = tx.thread_candidates(&ids, &self.via.sender_key)?;
         let rules = config.compile()?;
-        let decision = if self.incoming.skip_block_check {
+        let decision = if self.incoming.restore_junk.is_some() {
             rules.decide_not_junk(message, self.now)
         } else {
             rules.decide(message, self.now)
@@ -480,9 +508,7 @@ impl Plan<'_> {
             .find(|m| m.sender_type == anytime_core::model::SenderType::Contact)
             .or(change.messages.first())
             .map(|m| m.id)
-            .ok_or_else(|| {
-                anytime_store::StoreError::Unavailable("the change stored no message".into())
-            })?;
+            .ok_or_else(|| StoreError::Unavailable("the change stored no message".into()))?;
         tx.remember_message(message, own_id, &self.envelope())?;
         Ok(message)
     }

@@ -575,3 +575,47 @@ async fn merged_conversations_keep_threading_into_the_target() {
     );
     assert_eq!(w.conversation(a).await["status"], Status::New.as_str());
 }
+
+#[tokio::test]
+async fn not_junk_restores_the_email_and_its_message_id_still_dedups() {
+    let w = world().await;
+    w.ok(
+        "PUT",
+        "/blockedSenders",
+        Some(json!({"email": "spam.test", "blockType": "blockDomainasJunk"})),
+    )
+    .await;
+    let Ingested::Junk { junk_id } = w
+        .take(mail(
+            "nj@spam.test",
+            "Sam <sam@spam.test>",
+            "Real order",
+            "please",
+        ))
+        .await
+    else {
+        panic!("expected junk")
+    };
+    let r = w
+        .ok("POST", &format!("/junkEmails/{junk_id}/notJunk"), None)
+        .await;
+    let id = ConversationId(r["conversationId"].as_i64().expect("conversation"));
+    assert_eq!(w.conversation(id).await["subject"], "Real order");
+    assert_eq!(w.messages(id).await[0]["plainBody"], "please");
+    assert_eq!(
+        w.take(mail(
+            "nj@spam.test",
+            "sam@spam.test",
+            "Real order",
+            "please"
+        ))
+        .await,
+        Ingested::Duplicate {
+            conversation_id: Some(id)
+        }
+    );
+    let (status, _) = w
+        .call("POST", &format!("/junkEmails/{junk_id}/notJunk"), None)
+        .await;
+    assert_eq!(status, 404);
+}
