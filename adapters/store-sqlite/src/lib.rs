@@ -30,6 +30,7 @@ mod documents;
 mod error;
 mod fields;
 mod filters;
+mod inbound;
 mod junk;
 mod migrate;
 mod model;
@@ -53,6 +54,7 @@ pub use documents::Documents;
 pub use error::{StoreError, StoreResult};
 pub use fields::{FieldMapping, Fields, StoredField};
 pub use filters::{Filter, FilterInput, Filters};
+pub use inbound::{Inbound, InboundTx, Rejection, SenderKey};
 pub use junk::{JunkEmail, JunkEmails, JunkQuery};
 pub use migrate::latest_version;
 pub use model::*;
@@ -109,6 +111,10 @@ impl Store {
 
     pub fn documents(&self) -> Documents<'_> {
         Documents { store: self }
+    }
+
+    pub fn inbound(&self) -> Inbound<'_> {
+        Inbound { store: self }
     }
 
     pub fn junk_emails(&self) -> JunkEmails<'_> {

@@ -5,6 +5,9 @@
 
 mod accounts;
 mod blocked;
+pub mod ingest;
+#[cfg(test)]
+mod ingest_tests;
 mod junk;
 pub mod secrets;
 mod settings;
