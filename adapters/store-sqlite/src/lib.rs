@@ -33,6 +33,7 @@ mod filters;
 mod junk;
 mod migrate;
 mod model;
+mod oauth;
 pub mod outbox;
 mod pipeline;
 mod sites;
@@ -56,6 +57,10 @@ pub use filters::{Filter, FilterInput, Filters};
 pub use junk::{JunkEmail, JunkEmails, JunkQuery};
 pub use migrate::latest_version;
 pub use model::*;
+pub use oauth::{
+    AuthorizationCode, CodeRedemption, NewOAuthClient, OAuth, OAuthClient, OAuthClientChanges,
+    RefreshOutcome, SignInAgent, TokenPair,
+};
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
@@ -133,6 +138,10 @@ impl Store {
 
     pub fn canned_responses(&self) -> CannedResponses<'_> {
         CannedResponses { store: self }
+    }
+
+    pub fn oauth(&self) -> OAuth<'_> {
+        OAuth { store: self }
     }
 
     /// Cheap round trip through a reader and the writer (for `/readyz`).
