@@ -110,8 +110,10 @@ fn redirect(uri: &str, pairs: &[(&str, &str)]) -> Response {
 /// Checks the request's parameters in RFC order: client and redirect URI first (page),
 /// then the rest (redirect).
 async fn read(app: &AppState, p: &Params) -> Result<Authorization, Refusal> {
-    if let Some(name @ ("client_id" | "redirect_uri")) = p.repeated() {
-        return Err(Refusal::Page(format!("{name} appears more than once")));
+    for name in ["client_id", "redirect_uri"] {
+        if p.is_repeated(name) {
+            return Err(Refusal::Page(format!("{name} appears more than once")));
+        }
     }
     let client_id = p
         .get("client_id")
@@ -123,7 +125,10 @@ async fn read(app: &AppState, p: &Params) -> Result<Authorization, Refusal> {
         .oauth()
         .find_client(id)
         .await
-        .map_err(|e| Refusal::Page(format!("the server could not look the client up: {e}")))?
+        .map_err(|e| {
+            tracing::error!("client lookup: {e}");
+            Refusal::Page("the server could not look the client up; try again".into())
+        })?
         .ok_or_else(unknown)?;
     let redirect_uri = p
         .get("redirect_uri")
@@ -208,6 +213,17 @@ async fn read(app: &AppState, p: &Params) -> Result<Authorization, Refusal> {
         }
     }
     Ok(a)
+}
+
+/// An argon2 hash of nothing anyone knows, made once.
+async fn dummy_hash() -> Result<&'static String, crate::http::ApiError> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| {
+            let (random, _) = generate_secret("");
+            crate::auth::password::hash_password(random)
+        })
+        .await
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -399,14 +415,20 @@ pub async fn authorize_submit(
             );
         }
     };
-    let signed_in = match agent {
-        Some(agent) if agent.is_active => match agent.password_hash {
-            Some(phc) => verify_password(password.to_string(), phc)
-                .await
-                .then_some(agent.id),
-            None => None,
-        },
-        _ => None,
+    let usable = agent
+        .filter(|found| found.is_active)
+        .and_then(|found| found.password_hash.map(|phc| (found.id, phc)));
+    let signed_in = match usable {
+        Some((id, phc)) => verify_password(password.to_string(), phc)
+            .await
+            .then_some(id),
+        None => {
+            // As slow as a real check, so the answer time does not tell which emails exist.
+            if let Ok(phc) = dummy_hash().await {
+                verify_password(password.to_string(), phc.clone()).await;
+            }
+            None
+        }
     };
     let Some(agent_id) = signed_in else {
         app.auth.failed(Some(&email), addr);

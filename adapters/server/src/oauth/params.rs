@@ -33,6 +33,10 @@ impl Params {
         self.values.get(name).map(String::as_str)
     }
 
+    pub fn is_repeated(&self, name: &str) -> bool {
+        self.repeated.iter().any(|r| r == name)
+    }
+
     /// The first repeated parameter, if any.
     pub fn repeated(&self) -> Option<&str> {
         self.repeated.first().map(String::as_str)
@@ -51,6 +55,7 @@ mod tests {
         assert_eq!(p.get("c"), Some("1"));
         assert_eq!(p.get("d"), Some("/"));
         assert_eq!(p.repeated(), Some("c"));
+        assert!(p.is_repeated("c") && !p.is_repeated("a"));
         assert_eq!(Params::parse("a=1").repeated(), None);
     }
 }
