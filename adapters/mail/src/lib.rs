@@ -9,8 +9,10 @@
 pub mod compose;
 mod error;
 pub mod html;
+pub mod imap;
 pub mod parse;
 pub mod smtp;
+mod tls;
 
 pub use compose::{compose, Outgoing, OutgoingAttachment, Party};
 pub use error::MailError;

@@ -17,6 +17,8 @@ pub struct ServeConfig {
     pub smtp_relay: Option<String>,
     /// Pause between background worker rounds (stay timers), in milliseconds.
     pub worker_interval_ms: u64,
+    /// Accept self-signed IMAP/SMTP certificates (test servers only).
+    pub mail_insecure_tls: bool,
 }
 
 impl ServeConfig {
@@ -32,6 +34,7 @@ impl ServeConfig {
             public_url: None,
             smtp_relay: None,
             worker_interval_ms: 5_000,
+            mail_insecure_tls: false,
         }
     }
 }

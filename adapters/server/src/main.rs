@@ -82,6 +82,9 @@ struct ServeArgs {
     /// Pause between background worker rounds (stay timers), in milliseconds.
     #[arg(long, env = "ANYTIME_WORKER_INTERVAL_MS", default_value_t = 5_000)]
     worker_interval_ms: u64,
+    /// Accept self-signed certificates of IMAP/SMTP servers (test servers only).
+    #[arg(long, env = "ANYTIME_MAIL_INSECURE_TLS")]
+    mail_insecure_tls: bool,
 }
 
 impl ServeArgs {
@@ -96,6 +99,7 @@ impl ServeArgs {
         config.smtp_relay = self.smtp_relay;
         config.public_url = self.public_url;
         config.worker_interval_ms = self.worker_interval_ms;
+        config.mail_insecure_tls = self.mail_insecure_tls;
         config
     }
 }
