@@ -156,6 +156,7 @@ pub async fn serve(config: ServeConfig) -> CliResult<()> {
         })
     };
     let worker = tokio::spawn(crate::workers::run(state.clone()));
+    let delivery = tokio::spawn(crate::inbound::delivery::run(state.clone()));
     println!("listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let served = axum::serve(
@@ -166,6 +167,7 @@ pub async fn serve(config: ServeConfig) -> CliResult<()> {
     .await;
     pruner.abort();
     worker.abort();
+    delivery.abort();
     store.close().await;
     served.map_err(|e| format!("server error: {e}"))?;
     tracing::info!("stopped");

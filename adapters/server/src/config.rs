@@ -19,6 +19,8 @@ pub struct ServeConfig {
     pub worker_interval_ms: u64,
     /// Static files served at `/demo` (the web demo), when present.
     pub demo_dir: Option<PathBuf>,
+    /// Accept self-signed IMAP/SMTP certificates (test servers only).
+    pub mail_insecure_tls: bool,
 }
 
 impl ServeConfig {
@@ -35,6 +37,7 @@ impl ServeConfig {
             smtp_relay: None,
             worker_interval_ms: 5_000,
             demo_dir: None,
+            mail_insecure_tls: false,
         }
     }
 }

@@ -1,23 +1,8 @@
-//! HTML bodies are sanitized with ammonia's allow-list before storage (SPEC §4.1): no
-//! script, style, iframe, object, embed or form, no event handlers, no `javascript:` URLs.
-//! The mention markers of notes (`<span data-id class="athighlight">`) are kept.
+//! HTML bodies are sanitized with one allow-list before storage (SPEC §4.1): no script,
+//! style, iframe, object, embed or form, no event handlers, no `javascript:` URLs. The policy
+//! lives in the mail adapter (`anytime_mail::html`) so mail and API messages share it.
 
-use std::sync::OnceLock;
-
-fn builder() -> &'static ammonia::Builder<'static> {
-    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    B.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_tag_attributes("span", ["data-id"]);
-        b.add_allowed_classes("span", ["athighlight"]);
-        b
-    })
-}
-
-/// The safe subset of `html`.
-pub fn sanitize(html: &str) -> String {
-    builder().clean(html).to_string()
-}
+pub use anytime_mail::html::sanitize;
 
 #[cfg(test)]
 mod tests {

@@ -86,6 +86,9 @@ struct ServeArgs {
     /// `index.html` (run from the repository root).
     #[arg(long, env = "ANYTIME_DEMO_DIR")]
     demo_dir: Option<PathBuf>,
+    /// Accept self-signed certificates of IMAP/SMTP servers (test servers only).
+    #[arg(long, env = "ANYTIME_MAIL_INSECURE_TLS")]
+    mail_insecure_tls: bool,
 }
 
 impl ServeArgs {
@@ -104,6 +107,7 @@ impl ServeArgs {
             let default = PathBuf::from("web-demo");
             default.join("index.html").is_file().then_some(default)
         });
+        config.mail_insecure_tls = self.mail_insecure_tls;
         config
     }
 }

@@ -474,13 +474,22 @@ fn email_accounts_number_default_disable_delete_and_hide_passwords() {
         "numbers are not reused"
     );
 
-    // Tests need the mail adapter.
+    // Testing connects for real: without servers, 422 naming both sides.
     let r = s.put(&format!("{ACCOUNTS}/{first_id}/test"), &s.admin, json!({}));
-    assert_eq!(r.status, 501, "{}", r.body);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["incoming", "outgoing"], "{}", r.body);
+    let r = s.post(
+        &format!("{ACCOUNTS}/test"),
+        &s.admin,
+        json!({"type": "exchange", "businessEmail": "x@acme.test"}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["type"], "{}", r.body);
+    assert!(r.body.contains("IMAP and SMTP"), "{}", r.body);
     assert_eq!(
         s.post(&format!("{ACCOUNTS}/test"), &s.admin, json!({}))
             .status,
-        501
+        400
     );
 
     let (_, agent) = s.agent("a@example.com", "agent");

@@ -32,3 +32,12 @@ CREATE TABLE inbound_rejections (
     last_time TEXT    NOT NULL,
     PRIMARY KEY (site_id, address)
 ) STRICT, WITHOUT ROWID;
+
+-- Delivery of the outbox (SPEC §5.9): the conversation message an email carries (agent
+-- replies; NULL for trigger emails not shown in the conversation), the last error, and when
+-- it was sent. States: queued → sent | failed.
+ALTER TABLE outbox ADD COLUMN message INTEGER;
+ALTER TABLE outbox ADD COLUMN last_error TEXT;
+ALTER TABLE outbox ADD COLUMN sent_time TEXT;
+ALTER TABLE outbox ADD COLUMN message_id TEXT;
+CREATE INDEX outbox_recent ON outbox (site_id, recipient, created_time) WHERE trigger_id IS NOT NULL;

@@ -336,6 +336,23 @@ impl Inbound<'_> {
             .await
     }
 
+    /// The site whose email settings hold this ingress token (raw ingress authorization).
+    pub async fn site_by_ingress_token(&self, token: String) -> StoreResult<Option<SiteId>> {
+        self.store
+            .db
+            .read(move |conn| {
+                let site: Option<String> = conn
+                    .prepare_cached(
+                        "SELECT site_id FROM site_documents WHERE name = 'emailSettings'
+                           AND json_extract(value, '$.ingressToken') = ?1 LIMIT 1",
+                    )?
+                    .query_row([&token], |r| r.get(0))
+                    .optional()?;
+                Ok(site.and_then(|s| Uuid::parse_str(&s).ok()).map(SiteId))
+            })
+            .await
+    }
+
     /// The site's rejected senders with their counts, most recent first.
     pub async fn rejections(&self, site: SiteId) -> StoreResult<Vec<Rejection>> {
         let site = site.to_string();

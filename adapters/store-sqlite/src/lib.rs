@@ -25,6 +25,7 @@ mod canned;
 mod contacts;
 mod conversations;
 mod db;
+mod delivery;
 mod departments;
 mod documents;
 mod error;
@@ -50,6 +51,7 @@ pub use conversations::{
     ConversationChange, ConversationQuery, ConversationSort, Conversations, NextIds,
 };
 pub use db::{Durability, StoreOptions};
+pub use delivery::{DeliveryState, DueEmail, Outbox, ThreadHeaders};
 pub use departments::Departments;
 pub use documents::Documents;
 pub use error::{StoreError, StoreResult};
@@ -116,6 +118,10 @@ impl Store {
 
     pub fn documents(&self) -> Documents<'_> {
         Documents { store: self }
+    }
+
+    pub fn outbox(&self) -> Outbox<'_> {
+        Outbox { store: self }
     }
 
     pub fn inbound(&self) -> Inbound<'_> {

@@ -22,6 +22,9 @@ pub struct OutboxEmail {
     pub subject: String,
     pub html_text: String,
     pub plain_text: String,
+    /// The conversation message this email carries (an agent's reply), whose envelope shows
+    /// the delivery state; `None` for trigger emails.
+    pub message: Option<anytime_core::model::MessageId>,
 }
 
 /// A pending `staysAtStatusPeriod` timer.
@@ -149,10 +152,42 @@ impl TxView<'_> {
             .collect()
     }
 
+    /// Trigger emails queued since `since` to `recipient` (as the outbox stores it): in
+    /// this conversation, and across the site (the mail-loop caps of SPEC §5.4).
+    pub fn recent_trigger_emails(
+        &self,
+        recipient: &Value,
+        conversation: ConversationId,
+        since: DateTime<Utc>,
+    ) -> StoreResult<(u32, u32)> {
+        let (in_conversation, in_site): (i64, i64) = self
+            .tx
+            .prepare_cached(
+                "SELECT coalesce(sum(conversation_id = ?3), 0), count(*) FROM outbox
+                 WHERE site_id = ?1 AND recipient = ?2 AND created_time >= ?4
+                   AND trigger_id IS NOT NULL",
+            )?
+            .query_row(
+                (
+                    &self.site,
+                    encode(recipient)?,
+                    id_value(conversation),
+                    time::to_text(since),
+                ),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok((count(in_conversation), count(in_site)))
+    }
+
     /// A site document as of this transaction.
     pub fn document(&self, name: &str) -> StoreResult<Option<Value>> {
         read_doc(self.tx, &self.site, name)
     }
+}
+
+fn id_value(id: ConversationId) -> i64 {
+    id.0
 }
 
 fn encode<T: serde::Serialize>(v: &T) -> StoreResult<String> {
@@ -176,8 +211,8 @@ pub(crate) fn save_extras(
     for email in &extras.outbox {
         tx.prepare_cached(
             "INSERT INTO outbox (site_id, conversation_id, trigger_id, recipient, subject,
-                 html_text, plain_text, next_attempt_at, created_time)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                 html_text, plain_text, next_attempt_at, created_time, message)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
         )?
         .execute(rusqlite::params![
             site,
@@ -188,7 +223,16 @@ pub(crate) fn save_extras(
             email.html_text,
             email.plain_text,
             now,
+            email.message.map(|m| m.0),
         ])?;
+        if let Some(message) = email.message {
+            crate::inbound::set_envelope(
+                tx,
+                site,
+                message,
+                &serde_json::json!({"outgoing": true, "deliveryState": "queued"}),
+            )?;
+        }
     }
     if let Some(timers) = &extras.timers {
         tx.prepare_cached("DELETE FROM timers WHERE site_id = ?1 AND conversation_id = ?2")?
@@ -258,6 +302,7 @@ impl crate::Conversations<'_> {
                                 subject,
                                 html_text: html,
                                 plain_text: plain,
+                                message: None,
                             },
                             state,
                             attempts,

@@ -5,11 +5,14 @@
 
 mod accounts;
 mod blocked;
+pub mod delivery;
 pub mod ingest;
 #[cfg(test)]
 mod ingest_tests;
 mod junk;
+pub mod raw;
 pub mod secrets;
+pub mod servers;
 mod settings;
 
 use crate::app::AppState;
@@ -24,4 +27,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(junk::router())
         .merge(settings::router())
         .merge(accounts::router())
+        .merge(raw::router())
 }

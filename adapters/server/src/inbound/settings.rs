@@ -60,6 +60,17 @@ impl Stored {
         out.extend(self.sender_address.clone());
         out
     }
+
+    /// The layout every outgoing email is wrapped in (none saved: the bare content).
+    pub(super) fn layout(&self) -> Option<LayoutTemplate> {
+        self.layout_template
+            .as_deref()
+            .and_then(|t| LayoutTemplate::parse(t).ok())
+    }
+
+    pub(super) fn sender_name(&self) -> Option<&str> {
+        Some(self.sender_name.as_str()).filter(|n| !n.trim().is_empty())
+    }
 }
 
 fn random_hex(bytes: usize) -> String {

@@ -28,18 +28,21 @@ pub struct Prepared {
     pub known: Known,
     agents: Vec<Agent>,
     departments: Vec<Department>,
+    caps: EmailCaps,
 }
 
 pub async fn prepare(app: &AppState, site: SiteId) -> ApiResult<Prepared> {
     let rules = site_rules(app, site).await?;
     let fields = super::site::fields(app, site).await?;
     let (agents, departments) = people(app, site).await?;
+    let caps = EmailCaps::from_settings(&app.store.sites().get(site).await?.settings);
     Ok(Prepared {
         rules,
         fields,
         known: known(&agents, &departments),
         agents,
         departments,
+        caps,
     })
 }
 
@@ -54,8 +57,55 @@ fn timeline(events: &[Event]) -> Vec<TimelineItem> {
     events.iter().filter_map(Event::timeline_item).collect()
 }
 
-/// Turns trigger effects into queued emails and timers.
-fn effects(effects: &[Effect], extras: &mut Extras) {
+/// The mail-loop caps of SPEC §5.4: trigger emails to one recipient within
+/// [`CAP_WINDOW_MINUTES`], per conversation and across the site (site setting
+/// `triggerEmailCaps: {perConversation, perSite}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailCaps {
+    pub per_conversation: u32,
+    pub per_site: u32,
+}
+
+pub const CAP_WINDOW_MINUTES: i64 = 10;
+
+impl EmailCaps {
+    fn from_settings(settings: &serde_json::Value) -> Self {
+        let caps = &settings["triggerEmailCaps"];
+        let get = |k: &str, d: u32| {
+            caps[k]
+                .as_u64()
+                .and_then(|v| u32::try_from(v).ok())
+                .unwrap_or(d)
+        };
+        EmailCaps {
+            per_conversation: get("perConversation", 10),
+            per_site: get("perSite", 30),
+        }
+    }
+}
+
+/// Where trigger effects land: the change's extras, and its history for dropped emails.
+struct Sink<'a, 'v> {
+    view: &'a TxView<'v>,
+    caps: EmailCaps,
+    conversation: anytime_core::model::ConversationId,
+    now: DateTime<Utc>,
+    extras: &'a mut Extras,
+    history: &'a mut Vec<anytime_core::conversation::HistoryEntry>,
+}
+
+/// Turns trigger effects into queued emails (within the mail-loop caps; an email over a cap
+/// is dropped and recorded in the history) and timers.
+fn effects(effects: &[Effect], sink: Sink<'_, '_>) -> StoreResult<()> {
+    let Sink {
+        view,
+        caps,
+        conversation,
+        now,
+        extras,
+        history,
+    } = sink;
+    let since = now - chrono::Duration::minutes(CAP_WINDOW_MINUTES);
     let mut timers = Vec::new();
     for effect in effects {
         match effect {
@@ -68,12 +118,39 @@ fn effects(effects: &[Effect], extras: &mut Extras) {
                 ..
             } => {
                 for r in recipients {
+                    let recipient = serde_json::to_value(r).unwrap_or_default();
+                    let (in_conversation, in_site) =
+                        view.recent_trigger_emails(&recipient, conversation, since)?;
+                    let queued_now = extras
+                        .outbox
+                        .iter()
+                        .filter(|e| e.trigger_id.is_some() && e.recipient == recipient)
+                        .count();
+                    let queued_now = u32::try_from(queued_now).unwrap_or(u32::MAX);
+                    if in_conversation.saturating_add(queued_now) >= caps.per_conversation
+                        || in_site.saturating_add(queued_now) >= caps.per_site
+                    {
+                        history.push(anytime_core::conversation::HistoryEntry {
+                            time: now,
+                            actor_type: anytime_core::model::SenderType::System,
+                            actor_id: None,
+                            field: "triggerEmail".into(),
+                            old_value: None,
+                            new_value: Some(anytime_core::model::FieldValue::Text(format!(
+                                "dropped (mail-loop cap): {recipient}"
+                            ))),
+                            rule_id: None,
+                            trigger_id: Some(*trigger_id),
+                        });
+                        continue;
+                    }
                     extras.outbox.push(OutboxEmail {
                         trigger_id: Some(*trigger_id),
-                        recipient: serde_json::to_value(r).unwrap_or_default(),
+                        recipient,
                         subject: subject.clone(),
                         html_text: html_text.clone(),
                         plain_text: plain_text.clone(),
+                        message: None,
                     });
                 }
             }
@@ -91,6 +168,39 @@ fn effects(effects: &[Effect], extras: &mut Extras) {
     }
     if !timers.is_empty() {
         extras.timers = Some(timers);
+    }
+    Ok(())
+}
+
+/// An agent's public reply in an email conversation is emailed to the contact (SPEC §5.9):
+/// queued in the same transaction, delivered by the outbox worker.
+fn agent_replies(
+    conversation: &anytime_core::model::Conversation,
+    events: &[Event],
+    messages: &[anytime_core::conversation::Message],
+    extras: &mut Extras,
+) {
+    if conversation.channel != anytime_core::model::Channel::Email {
+        return;
+    }
+    let Some(contact) = conversation.contact_id else {
+        return;
+    };
+    for event in events {
+        let Event::AgentReplied { message_id, .. } = event else {
+            continue;
+        };
+        let Some(m) = messages.iter().find(|m| m.id == *message_id) else {
+            continue;
+        };
+        extras.outbox.push(OutboxEmail {
+            trigger_id: None,
+            recipient: serde_json::json!({"kind": "contact", "contactId": contact}),
+            subject: conversation.subject.clone(),
+            html_text: m.html_body.clone(),
+            plain_text: m.plain_body.clone(),
+            message: Some(m.id),
+        });
     }
 }
 
@@ -177,12 +287,28 @@ pub fn admit_via(
         last_assignee_id,
         explicit_assignee,
     };
-    let admission = admit(created, &p.rules, &arrival, state)?;
+    let mut admission = admit(created, &p.rules, &arrival, state)?;
     let mut extras = Extras {
         timeline: timeline(&admission.events),
         ..Extras::default()
     };
-    effects(&admission.effects, &mut extras);
+    agent_replies(
+        &admission.conversation,
+        &admission.events,
+        &messages,
+        &mut extras,
+    );
+    effects(
+        &admission.effects,
+        Sink {
+            view,
+            caps: p.caps,
+            conversation: admission.conversation.id,
+            now,
+            extras: &mut extras,
+            history: &mut admission.history,
+        },
+    )?;
     let new_state = serde_json::to_value(&admission.allocation_state)
         .map_err(|e| StoreError::Unavailable(e.to_string()))?;
     if stored_state.as_ref() != Some(&new_state) {
@@ -280,7 +406,7 @@ fn finish(
     view: &TxView<'_>,
     before: &anytime_core::model::Conversation,
     mut conversation: anytime_core::model::Conversation,
-    history: Vec<anytime_core::conversation::HistoryEntry>,
+    mut history: Vec<anytime_core::conversation::HistoryEntry>,
     events: &[Event],
     messages: Vec<anytime_core::conversation::Message>,
     run_effects: &[Effect],
@@ -301,7 +427,18 @@ fn finish(
         timeline: added,
         ..Extras::default()
     };
-    effects(run_effects, &mut extras);
+    agent_replies(&conversation, events, &messages, &mut extras);
+    effects(
+        run_effects,
+        Sink {
+            view,
+            caps: p.caps,
+            conversation: conversation.id,
+            now,
+            extras: &mut extras,
+            history: &mut history,
+        },
+    )?;
     extras.timers = (conversation.status != before.status).then(|| {
         stay_timers_for(
             extras.timers.take().unwrap_or_default(),
