@@ -22,6 +22,9 @@
 mod agents;
 mod attachments;
 mod canned;
+mod conditions_sql;
+#[cfg(test)]
+mod conditions_sql_props;
 mod contacts;
 mod conversations;
 mod db;
@@ -37,6 +40,7 @@ pub mod outbox;
 mod pipeline;
 mod sites;
 mod sql;
+mod sql_functions;
 mod tags;
 mod time;
 

@@ -271,14 +271,6 @@ async fn list_in(
         let compiled = crate::filters::evaluate::compile(&conditions, &fields, "conditions")?;
         sets.push((conditions, compiled));
     }
-    let ids = if sets.is_empty() {
-        None
-    } else {
-        Some(
-            crate::filters::evaluate::matching_ids(app, &caller, &sets, bin == Bin::Deleted)
-                .await?,
-        )
-    };
     let page = Page::from_index(q.page_index)?;
     let include = includes::parse(q.include.as_deref(), includes::LIST)?;
     let descending = match q
@@ -318,11 +310,13 @@ async fn list_in(
                 keywords: q.keywords.filter(|k| !k.trim().is_empty()),
                 time_from,
                 time_to,
-                ids,
+                conditions: sets.into_iter().map(|(_, compiled)| compiled).collect(),
                 sort: sort_of(q.sort_by.as_deref())?,
                 descending,
                 offset: page.offset(),
                 limit: page.size,
+                // Dates of conditions in UTC, as the core's default context.
+                ..Default::default()
             },
         )
         .await?;
