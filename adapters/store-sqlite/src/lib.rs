@@ -63,6 +63,7 @@ pub use model::*;
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
+pub use time::now;
 
 use db::Db;
 use std::path::{Path, PathBuf};

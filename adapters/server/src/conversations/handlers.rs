@@ -290,7 +290,7 @@ async fn list_in(
         ));
     }
     let (time_from, time_to) = match (q.time_from, q.time_to) {
-        (None, None) => (Some(Utc::now() - Duration::days(30)), None),
+        (None, None) => (Some(anytime_store::now() - Duration::days(30)), None),
         other => other,
     };
     if let (Some(f), Some(t)) = (time_from, time_to) {

@@ -9,7 +9,6 @@ use anytime_core::field_validation::Known;
 use anytime_core::model::{Conversation, ConversationId, FieldSet, MessageId, SiteId};
 use anytime_core::CoreError;
 use anytime_store::{ConversationChange, NextIds};
-use chrono::Utc;
 
 /// What the command may see: the site's agents and departments (for assignee checks) and
 /// its custom fields (values validated, required ones enforced on closing).
@@ -62,7 +61,7 @@ pub async fn create(
             };
             let action = build(ids);
             let explicit = intake::names_assignee(&action);
-            let now = Utc::now();
+            let now = anytime_store::now();
             let env = Env {
                 now,
                 fields: &prepared.fields,
@@ -95,7 +94,7 @@ pub async fn apply(
                     return Err(not_found().into());
                 }
                 let before = conversation.clone();
-                let now = Utc::now();
+                let now = anytime_store::now();
                 let env = Env {
                     now,
                     fields: &prepared.fields,
@@ -150,7 +149,7 @@ pub async fn merge(
                 }));
                 let (known, fields) = &known;
                 let env = Env {
-                    now: Utc::now(),
+                    now: anytime_store::now(),
                     fields,
                     known,
                 };
