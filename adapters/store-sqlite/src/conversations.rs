@@ -361,6 +361,55 @@ impl Conversations<'_> {
             .await
     }
 
+    /// [`Self::change_in`] for several conversations in one transaction: all change or none.
+    /// A missing id (or one `decide` rejects as not found) is a 400 naming `ids[i]`.
+    pub async fn change_each_in(
+        &self,
+        site: anytime_core::model::SiteId,
+        ids: Vec<ConversationId>,
+        mut decide: impl FnMut(
+                Conversation,
+                Vec<Message>,
+                NextIds,
+                &TxView<'_>,
+            ) -> StoreResult<ConversationChange>
+            + Send
+            + 'static,
+    ) -> StoreResult<Vec<ConversationChange>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let mut changes = Vec::with_capacity(ids.len());
+                for (i, id) in ids.into_iter().enumerate() {
+                    let missing =
+                        || StoreError::invalid(format!("ids[{i}]"), "no such conversation");
+                    let conversation = load(tx, &site, id)?.ok_or_else(missing)?;
+                    let messages = load_messages(tx, &site, id)?;
+                    let message = MessageId(peek_number(tx, &site, "message")?);
+                    let view = TxView {
+                        tx,
+                        site: site.clone(),
+                    };
+                    let next = NextIds {
+                        conversation: id,
+                        message,
+                    };
+                    let change = match decide(conversation, messages, next, &view) {
+                        Err(StoreError::NotFound { .. })
+                        | Err(StoreError::Core(CoreError::NotFound { .. })) => {
+                            return Err(missing())
+                        }
+                        other => other?,
+                    };
+                    save(tx, &site, &change)?;
+                    changes.push(change);
+                }
+                Ok(changes)
+            })
+            .await
+    }
+
     /// Loads conversation `id` with its messages, lets `decide` compute the change, persists
     /// it; all in one transaction. `decide` also gets the next free message number.
     pub async fn change(

@@ -108,7 +108,9 @@ pub struct CreateConversation {
     pub message: MessageBody,
 }
 
-fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Uuid>>, D::Error> {
+pub(super) fn nullable<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<Uuid>>, D::Error> {
     Ok(Some(Option::<Uuid>::deserialize(d)?))
 }
 
@@ -717,7 +719,12 @@ async fn purge(
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, create))
+        .routes(routes!(
+            list,
+            create,
+            super::batch::batch_update,
+            super::batch::batch_delete
+        ))
         .routes(routes!(get, update, delete))
         .routes(routes!(reply, messages))
         .routes(routes!(read))

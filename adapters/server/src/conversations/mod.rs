@@ -2,6 +2,7 @@
 //! `apply_command` inside one store write transaction; the server only loads, calls and
 //! persists.
 
+mod batch;
 mod handlers;
 mod includes;
 mod service;

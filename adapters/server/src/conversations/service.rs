@@ -108,6 +108,41 @@ pub async fn apply(
         .await?)
 }
 
+/// [`apply`] to several live conversations in one transaction (batch update and delete):
+/// all change or none; an id that is missing or deleted is a 400 naming `ids[i]`.
+pub async fn apply_each(
+    app: &AppState,
+    caller: Caller,
+    ids: Vec<ConversationId>,
+    build: impl Fn(MessageId) -> Action + Send + 'static,
+) -> ApiResult<Vec<ConversationChange>> {
+    let prepared = intake::prepare(app, caller.site_id).await?;
+    let actor = actor(&caller);
+    Ok(app
+        .store
+        .conversations()
+        .change_each_in(
+            caller.site_id,
+            ids,
+            move |conversation, _messages, ids, view| {
+                if !Bin::Live.admits(&conversation) {
+                    return Err(not_found().into());
+                }
+                let before = conversation.clone();
+                let now = anytime_store::now();
+                let env = Env {
+                    now,
+                    fields: &prepared.fields,
+                    known: &prepared.known,
+                };
+                let outcome =
+                    apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
+                intake::after_change(&prepared, view, &before, outcome, now)
+            },
+        )
+        .await?)
+}
+
 /// Merges `source` into `target` (SPEC §5.7); 409 per the core's rules.
 pub async fn merge(
     app: &AppState,
