@@ -14,7 +14,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (4, include_str!("../migrations/0004_rules_pipeline.sql")),
     (6, include_str!("../migrations/0006_junk_emails.sql")),
-    (7, include_str!("../migrations/0007_filter_indexes.sql")),
+    (
+        7,
+        include_str!("../migrations/0007_filters_messages_drafts.sql"),
+    ),
 ];
 
 /// The schema version this binary expects.

@@ -1,5 +1,6 @@
 //! `/api/v3/anytime/conversations…` and `/deletedconversations…`: thin handlers.
 
+use super::details::{Lookup, MessageExtras};
 use super::includes::{self, Include};
 use super::service::{self, Bin};
 use crate::app::AppState;
@@ -28,7 +29,7 @@ const MAX_SUBJECT: usize = 998;
 const MAX_BODY: usize = 512 * 1024;
 
 /// A message in a request.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageBody {
     /// `note`, `email` or `reply` (default `reply`).
@@ -41,9 +42,42 @@ pub struct MessageBody {
     /// Derived from `htmlBody` when absent.
     #[serde(default)]
     pub plain_body: Option<String>,
+    /// `agentConsole|helpDesk|webForm|API|chat|offlineMessage|email|portal|trigger`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// For email messages.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// For email messages: the sending address.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Addresses separated by `,` or `;`.
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub cc: Option<String>,
+    /// Quoted earlier mail (sanitized like `htmlBody`).
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// Uploads to attach: `[{guid}]` (whole upload objects are accepted).
+    #[serde(default)]
+    pub attachments: Vec<super::details::AttachmentRef>,
 }
 
 impl MessageBody {
+    /// Takes the fields the store keeps beside the core's message.
+    fn take_extras(&mut self) -> MessageExtras {
+        MessageExtras {
+            source: self.source.take(),
+            subject: self.subject.take(),
+            from: self.from.take(),
+            to: self.to.take(),
+            cc: self.cc.take(),
+            quote: self.quote.take(),
+            attachments: std::mem::take(&mut self.attachments),
+        }
+    }
+
     fn check(&self, c: &mut Checks, prefix: &str) {
         let html = self.html_body.as_deref().unwrap_or("");
         let plain = self.plain_body.as_deref().unwrap_or("");
@@ -149,6 +183,26 @@ pub struct ReplyBody {
     pub html_body: Option<String>,
     #[serde(default)]
     pub plain_body: Option<String>,
+    /// `agentConsole|helpDesk|webForm|API|chat|offlineMessage|email|portal|trigger`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// For email messages.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// For email messages: the sending address.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Addresses separated by `,` or `;`.
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub cc: Option<String>,
+    /// Quoted earlier mail (sanitized like `htmlBody`).
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// Uploads to attach: `[{guid}]` (whole upload objects are accepted).
+    #[serde(default)]
+    pub attachments: Vec<super::details::AttachmentRef>,
     /// Status after the reply (a note changes none).
     #[serde(default)]
     #[schema(value_type = Option<String>)]
@@ -372,9 +426,12 @@ async fn messages_in(
 ) -> ApiResult<Json<MessageList>> {
     let include = includes::parse(q.include.as_deref(), includes::MESSAGES)?;
     let list = service::messages(app, caller.site_id, ConversationId(id), bin).await?;
+    let lookup = Lookup::load(app, caller.site_id, ConversationId(id)).await;
     let mut messages = Vec::with_capacity(list.len());
     for m in &list {
-        messages.push(includes::message(app, caller.site_id, m, &include).await);
+        let mut v = includes::message(app, caller.site_id, m, &include).await;
+        lookup.apply(&mut v, m.id);
+        messages.push(v);
     }
     Ok(Json(MessageList { messages }))
 }
@@ -402,6 +459,8 @@ async fn create(
     let mut c = Checks::new();
     let subject = c.text("subject", req.subject.trim(), MAX_SUBJECT);
     req.message.check(&mut c, "message.");
+    let mut message = req.message;
+    let extras = message.take_extras().checked(&mut c, "message.");
     let received_from = c.optional(req.received_from.as_deref(), |c, e| {
         c.email("receivedFrom", e)
     });
@@ -413,8 +472,7 @@ async fn create(
             .await
             .map_err(|_| ApiError::invalid("contactId", "no such contact"))?;
     }
-    let message = req.message;
-    let change = service::create(&app, caller, move |ids| {
+    let change = service::create_with(&app, caller, Some(extras), move |ids| {
         Action::Create(Box::new(Create {
             subject,
             channel: req.channel.unwrap_or(Channel::Api),
@@ -524,30 +582,53 @@ async fn reply(
         message_type: req.message_type,
         html_body: req.html_body,
         plain_body: req.plain_body,
+        ..MessageBody::default()
     };
     let mut c = Checks::new();
     message.check(&mut c, "");
+    let extras = MessageExtras {
+        source: req.source,
+        subject: req.subject,
+        from: req.from,
+        to: req.to,
+        cc: req.cc,
+        quote: req.quote,
+        attachments: req.attachments,
+    }
+    .checked(&mut c, "");
     if message.message_type == Some(MessageType::Note) && req.status.is_some() {
         c.add("status", "a note changes no status");
     }
     c.finish()?;
-    let change = service::apply(&app, caller, ConversationId(id), Bin::Live, move |next| {
-        let is_note = message.message_type == Some(MessageType::Note);
-        let reply = Reply {
-            message: message.into_new(next),
-            status: req.status,
-        };
-        if is_note {
-            Action::Note(reply)
-        } else {
-            Action::Reply(reply)
-        }
-    })
+    let change = service::apply_with(
+        &app,
+        caller,
+        ConversationId(id),
+        Some(extras),
+        move |next| {
+            let is_note = message.message_type == Some(MessageType::Note);
+            let reply = Reply {
+                message: message.into_new(next),
+                status: req.status,
+            };
+            if is_note {
+                Action::Note(reply)
+            } else {
+                Action::Reply(reply)
+            }
+        },
+    )
     .await?;
-    let message = change
-        .messages
-        .last()
-        .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
+    let lookup = Lookup::load(&app, caller.site_id, change.conversation.id).await;
+    let message = lookup
+        .views(
+            change
+                .messages
+                .last()
+                .map(std::slice::from_ref)
+                .unwrap_or(&[]),
+        )
+        .pop()
         .unwrap_or(Value::Null);
     Ok(created(MessageEnvelope { message }))
 }

@@ -3,6 +3,7 @@
 //! persists.
 
 mod batch;
+mod details;
 mod handlers;
 mod includes;
 mod service;

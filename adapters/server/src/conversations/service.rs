@@ -1,5 +1,6 @@
 //! The service functions: build a core command, run it on the stored conversation, persist.
 
+use super::details::CheckedExtras;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::http::{ApiError, ApiResult};
@@ -43,10 +44,12 @@ pub fn actor(caller: &Caller) -> Actor {
 
 /// Creates a conversation; `build` gets the fresh ids and returns the `create` action. The
 /// new-conversation pipeline (routing, allocation, triggers, SLA) runs in the same
-/// transaction.
-pub async fn create(
+/// transaction, and so does storing `extras` (source, addresses, attachments) for the first
+/// message.
+pub async fn create_with(
     app: &AppState,
     caller: Caller,
+    extras: Option<CheckedExtras>,
     build: impl FnOnce(NextIds) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
     let prepared = intake::prepare(app, caller.site_id).await?;
@@ -68,7 +71,14 @@ pub async fn create(
                 known: &prepared.known,
             };
             let created = apply_command(conversation, Command::new(action, actor), &env)?;
-            intake::admit_created(&prepared, view, created, explicit, now)
+            let mut change = intake::admit_created(&prepared, view, created, explicit, now)?;
+            if let Some(extras) = extras {
+                change
+                    .extras
+                    .message_details
+                    .push(extras.for_message(ids.message, caller.agent_id));
+            }
+            Ok(change)
         })
         .await?)
 }
@@ -79,6 +89,28 @@ pub async fn apply(
     caller: Caller,
     id: ConversationId,
     bin: Bin,
+    build: impl FnOnce(MessageId) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    apply_in(app, caller, id, bin, None, build).await
+}
+
+/// [`apply`] to a live conversation whose new message carries `extras`.
+pub async fn apply_with(
+    app: &AppState,
+    caller: Caller,
+    id: ConversationId,
+    extras: Option<CheckedExtras>,
+    build: impl FnOnce(MessageId) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    apply_in(app, caller, id, Bin::Live, extras, build).await
+}
+
+async fn apply_in(
+    app: &AppState,
+    caller: Caller,
+    id: ConversationId,
+    bin: Bin,
+    extras: Option<CheckedExtras>,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
     let prepared = intake::prepare(app, caller.site_id).await?;
@@ -102,7 +134,15 @@ pub async fn apply(
                 };
                 let outcome =
                     apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
-                intake::after_change(&prepared, view, &before, outcome, now)
+                let added = outcome.messages.iter().any(|m| m.id == ids.message);
+                let mut change = intake::after_change(&prepared, view, &before, outcome, now)?;
+                if let Some(extras) = extras.filter(|_| added) {
+                    change
+                        .extras
+                        .message_details
+                        .push(extras.for_message(ids.message, caller.agent_id));
+                }
+                Ok(change)
             },
         )
         .await?)
