@@ -30,6 +30,7 @@ mod conversations;
 mod db;
 mod departments;
 mod documents;
+mod drafts;
 mod error;
 mod fields;
 mod filters;
@@ -55,6 +56,7 @@ pub use conversations::{
 pub use db::{Durability, StoreOptions};
 pub use departments::Departments;
 pub use documents::Documents;
+pub use drafts::{Draft, DraftContent, DraftSave, Drafts};
 pub use error::{StoreError, StoreResult};
 pub use fields::{FieldMapping, Fields, StoredField};
 pub use filters::{Filter, FilterInput, Filters};
@@ -112,6 +114,10 @@ impl Store {
 
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { store: self }
+    }
+
+    pub fn drafts(&self) -> Drafts<'_> {
+        Drafts { store: self }
     }
 
     pub fn documents(&self) -> Documents<'_> {

@@ -120,8 +120,8 @@ impl MessageExtras {
 /// Extras that passed their checks, waiting for the new message's id.
 #[derive(Debug, Clone, Default)]
 pub struct CheckedExtras {
-    details: MessageDetails,
-    attachments: Vec<Uuid>,
+    pub(super) details: MessageDetails,
+    pub(super) attachments: Vec<Uuid>,
 }
 
 impl CheckedExtras {

@@ -380,6 +380,7 @@ async fn list_in(
     for c in &list {
         conversations.push(includes::conversation(app, caller.site_id, c, &include, None).await);
     }
+    super::drafts::mark(app, &caller, &mut conversations).await;
     Ok(Json(ConversationList {
         conversations,
         page: page.links(uri, total),
@@ -405,16 +406,11 @@ async fn get_in(
     } else {
         None
     };
-    Ok(Json(ConversationEnvelope {
-        conversation: includes::conversation(
-            app,
-            caller.site_id,
-            &c,
-            &include,
-            messages.as_deref(),
-        )
-        .await,
-    }))
+    let mut views =
+        [includes::conversation(app, caller.site_id, &c, &include, messages.as_deref()).await];
+    super::drafts::mark(app, &caller, &mut views).await;
+    let [conversation] = views;
+    Ok(Json(ConversationEnvelope { conversation }))
 }
 
 async fn messages_in(
@@ -816,4 +812,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deleted_get, purge))
         .routes(routes!(deleted_messages))
         .routes(routes!(restore))
+        .merge(super::drafts::router())
 }

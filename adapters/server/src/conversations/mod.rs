@@ -4,6 +4,7 @@
 
 mod batch;
 mod details;
+mod drafts;
 mod handlers;
 mod includes;
 mod service;
