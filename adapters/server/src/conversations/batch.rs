@@ -25,9 +25,9 @@ use uuid::Uuid;
 pub struct BatchUpdate {
     /// Conversation ids (at most 1000; repeats count once).
     pub ids: Vec<i64>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<super::schemas::ConversationStatus>)]
     pub status: Option<Status>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<super::schemas::ConversationPriority>)]
     pub priority: Option<Priority>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Uuid>)]
@@ -65,7 +65,7 @@ impl BatchUpdate {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BatchConversations {
     /// The updated conversations, in the order of `ids`.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schemas::ConversationView>)]
     pub conversations: Vec<Value>,
 }
 

@@ -2,6 +2,10 @@
 
 use super::details::{Lookup, MessageExtras};
 use super::includes::{self, Include};
+use super::schemas::{
+    ConversationChannel, ConversationPriority, ConversationStatus, ConversationView,
+    FieldValueInput, HistoryEntryView, MessageKind, MessageView,
+};
 use super::service::{self, Bin};
 use crate::app::AppState;
 use crate::auth::Staff;
@@ -34,7 +38,7 @@ const MAX_BODY: usize = 512 * 1024;
 pub struct MessageBody {
     /// `note`, `email` or `reply` (default `reply`).
     #[serde(rename = "type", default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<MessageKind>)]
     pub message_type: Option<MessageType>,
     /// Sanitized before storage.
     #[serde(default)]
@@ -116,7 +120,7 @@ pub struct CreateConversation {
     pub subject: String,
     /// Default `api`.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationChannel>)]
     pub channel: Option<Channel>,
     #[serde(default)]
     pub contact_id: Option<Uuid>,
@@ -127,14 +131,14 @@ pub struct CreateConversation {
     #[serde(default)]
     pub department_assignee_id: Option<Uuid>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationPriority>)]
     pub priority: Option<Priority>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationStatus>)]
     pub status: Option<Status>,
     /// `[{id, value}]`, validated against the site's fields.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<FieldValueInput>)]
     pub custom_fields: Vec<ValueEntry>,
     #[serde(default)]
     pub tag_ids: Vec<Uuid>,
@@ -160,15 +164,15 @@ pub struct UpdateConversation {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub department_assignee_id: Option<Option<Uuid>>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationPriority>)]
     pub priority: Option<Priority>,
     /// `closed` needs every required custom field filled (400 naming them).
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationStatus>)]
     pub status: Option<Status>,
     pub is_read: Option<bool>,
     pub tag_ids: Option<Vec<Uuid>>,
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<FieldValueInput>)]
     pub custom_fields: Vec<ValueEntry>,
 }
 
@@ -177,7 +181,7 @@ pub struct UpdateConversation {
 pub struct ReplyBody {
     /// `note`, `email` or `reply` (default `reply`).
     #[serde(rename = "type", default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<MessageKind>)]
     pub message_type: Option<MessageType>,
     #[serde(default)]
     pub html_body: Option<String>,
@@ -205,7 +209,7 @@ pub struct ReplyBody {
     pub attachments: Vec<super::details::AttachmentRef>,
     /// Status after the reply (a note changes none).
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationStatus>)]
     pub status: Option<Status>,
 }
 
@@ -249,7 +253,7 @@ pub struct IncludeQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<ConversationView>)]
     pub conversations: Vec<Value>,
     #[serde(flatten)]
     pub page: PageLinks,
@@ -257,26 +261,26 @@ pub struct ConversationList {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationEnvelope {
-    #[schema(value_type = Object)]
+    #[schema(value_type = ConversationView)]
     pub conversation: Value,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageEnvelope {
-    #[schema(value_type = Object)]
+    #[schema(value_type = MessageView)]
     pub message: Value,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<MessageView>)]
     pub messages: Vec<Value>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryList {
     /// `[{time, actorType, actorId, field, oldValue, newValue, ruleId, triggerId}]`
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<HistoryEntryView>)]
     pub history: Vec<Value>,
 }
 

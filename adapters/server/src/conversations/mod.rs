@@ -7,6 +7,7 @@ mod details;
 mod drafts;
 mod handlers;
 mod includes;
+mod schemas;
 mod service;
 
 pub use handlers::router;
