@@ -260,6 +260,35 @@ pub(crate) fn save(
     Ok(())
 }
 
+/// Lets `decide` change a loaded conversation (with its messages and the next message
+/// number) and saves the change, inside the caller's transaction.
+fn change_loaded(
+    tx: &Transaction<'_>,
+    site: &str,
+    conversation: Conversation,
+    decide: impl FnOnce(
+        Conversation,
+        Vec<Message>,
+        NextIds,
+        &TxView<'_>,
+    ) -> StoreResult<ConversationChange>,
+) -> StoreResult<ConversationChange> {
+    let id = conversation.id;
+    let messages = load_messages(tx, site, id)?;
+    let message = MessageId(peek_number(tx, site, "message")?);
+    let view = TxView {
+        tx,
+        site: site.to_string(),
+    };
+    let next = NextIds {
+        conversation: id,
+        message,
+    };
+    let change = decide(conversation, messages, next, &view)?;
+    save(tx, site, &change)?;
+    Ok(change)
+}
+
 fn load_messages(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Vec<Message>> {
     let mut stmt = conn.prepare_cached(
         "SELECT body FROM messages WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY time, id",
@@ -340,23 +369,7 @@ impl Conversations<'_> {
             .db
             .write(move |tx| {
                 let conversation = ok_or_not_found(load(tx, &site, id)?, "conversation")?;
-                let messages = load_messages(tx, &site, id)?;
-                let message = MessageId(peek_number(tx, &site, "message")?);
-                let view = TxView {
-                    tx,
-                    site: site.clone(),
-                };
-                let change = decide(
-                    conversation,
-                    messages,
-                    NextIds {
-                        conversation: id,
-                        message,
-                    },
-                    &view,
-                )?;
-                save(tx, &site, &change)?;
-                Ok(change)
+                change_loaded(tx, &site, conversation, decide)
             })
             .await
     }
@@ -385,24 +398,13 @@ impl Conversations<'_> {
                     let missing =
                         || StoreError::invalid(format!("ids[{i}]"), "no such conversation");
                     let conversation = load(tx, &site, id)?.ok_or_else(missing)?;
-                    let messages = load_messages(tx, &site, id)?;
-                    let message = MessageId(peek_number(tx, &site, "message")?);
-                    let view = TxView {
-                        tx,
-                        site: site.clone(),
-                    };
-                    let next = NextIds {
-                        conversation: id,
-                        message,
-                    };
-                    let change = match decide(conversation, messages, next, &view) {
+                    let change = match change_loaded(tx, &site, conversation, &mut decide) {
                         Err(StoreError::NotFound { .. })
                         | Err(StoreError::Core(CoreError::NotFound { .. })) => {
                             return Err(missing())
                         }
                         other => other?,
                     };
-                    save(tx, &site, &change)?;
                     changes.push(change);
                 }
                 Ok(changes)

@@ -66,6 +66,11 @@ pub struct MessageBody {
     /// Uploads to attach: `[{guid}]` (whole upload objects are accepted).
     #[serde(default)]
     pub attachments: Vec<super::details::AttachmentRef>,
+    /// Replies only: the status after the reply (a note changes none). A new
+    /// conversation's message takes the conversation's `status` instead.
+    #[serde(default)]
+    #[schema(value_type = Option<ConversationStatus>)]
+    pub status: Option<Status>,
 }
 
 impl MessageBody {
@@ -174,43 +179,6 @@ pub struct UpdateConversation {
     #[serde(default)]
     #[schema(value_type = Vec<FieldValueInput>)]
     pub custom_fields: Vec<ValueEntry>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ReplyBody {
-    /// `note`, `email` or `reply` (default `reply`).
-    #[serde(rename = "type", default)]
-    #[schema(value_type = Option<MessageKind>)]
-    pub message_type: Option<MessageType>,
-    #[serde(default)]
-    pub html_body: Option<String>,
-    #[serde(default)]
-    pub plain_body: Option<String>,
-    /// `agentConsole|helpDesk|webForm|API|chat|offlineMessage|email|portal|trigger`.
-    #[serde(default)]
-    pub source: Option<String>,
-    /// For email messages.
-    #[serde(default)]
-    pub subject: Option<String>,
-    /// For email messages: the sending address.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Addresses separated by `,` or `;`.
-    #[serde(default)]
-    pub to: Option<String>,
-    #[serde(default)]
-    pub cc: Option<String>,
-    /// Quoted earlier mail (sanitized like `htmlBody`).
-    #[serde(default)]
-    pub quote: Option<String>,
-    /// Uploads to attach: `[{guid}]` (whole upload objects are accepted).
-    #[serde(default)]
-    pub attachments: Vec<super::details::AttachmentRef>,
-    /// Status after the reply (a note changes none).
-    #[serde(default)]
-    #[schema(value_type = Option<ConversationStatus>)]
-    pub status: Option<Status>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -461,6 +429,9 @@ async fn create(
     req.message.check(&mut c, "message.");
     let mut message = req.message;
     let extras = message.take_extras().checked(&mut c, "message.");
+    if message.status.is_some() {
+        c.add("message.status", "give the conversation's `status` instead");
+    }
     let received_from = c.optional(req.received_from.as_deref(), |c, e| {
         c.email("receivedFrom", e)
     });
@@ -569,34 +540,20 @@ async fn delete(
 }
 
 /// Reply or add a note (`type: note`; `<span data-id class="athighlight">` mentions agents).
-#[utoipa::path(post, path = "/api/v3/anytime/conversations/{id}/messages", tag = "conversations", request_body = ReplyBody,
+#[utoipa::path(post, path = "/api/v3/anytime/conversations/{id}/messages", tag = "conversations", request_body = MessageBody,
     params(("id" = i64, Path, description = "Conversation id")),
     responses((status = 201, description = "The new message", body = MessageEnvelope)))]
 async fn reply(
     Staff(caller): Staff,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<ReplyBody>,
+    ApiJson(mut message): ApiJson<MessageBody>,
 ) -> ApiResult<Response> {
-    let message = MessageBody {
-        message_type: req.message_type,
-        html_body: req.html_body,
-        plain_body: req.plain_body,
-        ..MessageBody::default()
-    };
     let mut c = Checks::new();
     message.check(&mut c, "");
-    let extras = MessageExtras {
-        source: req.source,
-        subject: req.subject,
-        from: req.from,
-        to: req.to,
-        cc: req.cc,
-        quote: req.quote,
-        attachments: req.attachments,
-    }
-    .checked(&mut c, "");
-    if message.message_type == Some(MessageType::Note) && req.status.is_some() {
+    let extras = message.take_extras().checked(&mut c, "");
+    let status = message.status.take();
+    if message.message_type == Some(MessageType::Note) && status.is_some() {
         c.add("status", "a note changes no status");
     }
     c.finish()?;
@@ -609,7 +566,7 @@ async fn reply(
             let is_note = message.message_type == Some(MessageType::Note);
             let reply = Reply {
                 message: message.into_new(next),
-                status: req.status,
+                status,
             };
             if is_note {
                 Action::Note(reply)

@@ -9,7 +9,7 @@ use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Mer
 use anytime_core::field_validation::Known;
 use anytime_core::model::{Conversation, ConversationId, FieldSet, MessageId, SiteId};
 use anytime_core::CoreError;
-use anytime_store::{ConversationChange, NextIds};
+use anytime_store::{ConversationChange, NextIds, StoreResult, TxView};
 
 /// What the command may see: the site's agents and departments (for assignee checks) and
 /// its custom fields (values validated, required ones enforced on closing).
@@ -122,20 +122,15 @@ async fn apply_in(
             caller.site_id,
             id,
             move |conversation, _messages, ids, view| {
-                if !bin.admits(&conversation) {
-                    return Err(not_found().into());
-                }
-                let before = conversation.clone();
-                let now = anytime_store::now();
-                let env = Env {
-                    now,
-                    fields: &prepared.fields,
-                    known: &prepared.known,
-                };
-                let outcome =
-                    apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
-                let added = outcome.messages.iter().any(|m| m.id == ids.message);
-                let mut change = intake::after_change(&prepared, view, &before, outcome, now)?;
+                let mut change = step(
+                    &prepared,
+                    view,
+                    conversation,
+                    bin,
+                    actor,
+                    build(ids.message),
+                )?;
+                let added = change.messages.iter().any(|m| m.id == ids.message);
                 if let Some(extras) = extras.filter(|_| added) {
                     change
                         .extras
@@ -165,22 +160,40 @@ pub async fn apply_each(
             caller.site_id,
             ids,
             move |conversation, _messages, ids, view| {
-                if !Bin::Live.admits(&conversation) {
-                    return Err(not_found().into());
-                }
-                let before = conversation.clone();
-                let now = anytime_store::now();
-                let env = Env {
-                    now,
-                    fields: &prepared.fields,
-                    known: &prepared.known,
-                };
-                let outcome =
-                    apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
-                intake::after_change(&prepared, view, &before, outcome, now)
+                step(
+                    &prepared,
+                    view,
+                    conversation,
+                    Bin::Live,
+                    actor,
+                    build(ids.message),
+                )
             },
         )
         .await?)
+}
+
+/// One conversation's change inside the write: the command, then triggers and SLA.
+fn step(
+    prepared: &intake::Prepared,
+    view: &TxView<'_>,
+    conversation: Conversation,
+    bin: Bin,
+    actor: Actor,
+    action: Action,
+) -> StoreResult<ConversationChange> {
+    if !bin.admits(&conversation) {
+        return Err(not_found().into());
+    }
+    let before = conversation.clone();
+    let now = anytime_store::now();
+    let env = Env {
+        now,
+        fields: &prepared.fields,
+        known: &prepared.known,
+    };
+    let outcome = apply_command(conversation, Command::new(action, actor), &env)?;
+    intake::after_change(prepared, view, &before, outcome, now)
 }
 
 /// Merges `source` into `target` (SPEC §5.7); 409 per the core's rules.
