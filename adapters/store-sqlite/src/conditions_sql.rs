@@ -388,6 +388,49 @@ mod tests {
         assert!(p.sql.contains("NOT coalesce"), "{}", p.sql);
     }
 
+    /// The query plan of a list page filtered by `conditions` (parameters all NULL).
+    fn plan(conditions: serde_json::Value, order: &str) -> String {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::migrate::migrate(&mut conn).unwrap();
+        crate::sql_functions::register(&conn).unwrap();
+        let p = predicate(&compiled(conditions), &Context::default());
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT c.snapshot FROM conversations c
+             WHERE c.site_id = ? AND c.is_deleted = ? AND ({}) ORDER BY {order} LIMIT 50",
+            p.sql
+        );
+        let n = 2 + p.params.len();
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(vec![Value::Null; n]), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        rows.join("; ")
+    }
+
+    #[test]
+    fn filtered_lists_use_their_indexes() {
+        let by_status = plan(
+            serde_json::json!([{"fieldId": "status", "matchType": "is", "value": "new"}]),
+            "c.last_activity_time DESC, c.id DESC",
+        );
+        assert!(
+            by_status.contains("conversations_by_status_activity") && !by_status.contains("TEMP"),
+            "{by_status}"
+        );
+        let by_agent = plan(
+            serde_json::json!([{"fieldId": "agentAssignee", "matchType": "is", "value": ""}]),
+            "c.last_activity_time DESC, c.id DESC",
+        );
+        assert!(
+            by_agent.contains("conversations_by_agent_activity") && !by_agent.contains("TEMP"),
+            "{by_agent}"
+        );
+    }
+
     #[test]
     fn empty_lists_follow_all_and_any() {
         let none = |when: &str| {
