@@ -154,6 +154,7 @@ fn finish_openapi(api: &mut OpenApiDoc) {
                 .or_insert_with(|| RefOr::T(error.clone()));
         }
     }
+    crate::http::operation_ids::make_unique(api);
 }
 
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {

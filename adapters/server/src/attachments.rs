@@ -189,7 +189,7 @@ async fn upload(caller: Caller, State(app): State<AppState>, req: Request) -> Ap
                 uploader_id: caller.agent_id,
                 conversation_id: None,
                 message_id: None,
-                created_time: Utc::now(),
+                created_time: anytime_store::now(),
             },
         )
         .await?;

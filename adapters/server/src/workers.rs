@@ -6,7 +6,7 @@
 use crate::app::AppState;
 use crate::rules::intake;
 use anytime_store::{DueTimer, StoreError};
-use chrono::Utc;
+
 use std::time::Duration;
 
 /// Timers handled per round; the rest wait for the next one.
@@ -29,7 +29,7 @@ pub async fn run(app: AppState) {
 
 /// Fires every stay timer due now; returns how many were taken.
 pub async fn fire_due_timers(app: &AppState) -> Result<usize, String> {
-    let now = Utc::now();
+    let now = anytime_store::now();
     let due = app
         .store
         .conversations()
@@ -50,7 +50,7 @@ async fn fire(app: &AppState, timer: DueTimer) -> Result<(), String> {
     let prepared = intake::prepare(app, timer.site)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    let now = Utc::now();
+    let now = anytime_store::now();
     let result = app
         .store
         .conversations()

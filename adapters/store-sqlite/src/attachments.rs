@@ -63,6 +63,28 @@ fn in_use(conn: &Connection, sha: &str) -> StoreResult<bool> {
 }
 
 impl Attachments<'_> {
+    /// The uploads attached to conversation `id`'s messages, oldest first.
+    pub async fn of_conversation(
+        &self,
+        site: SiteId,
+        id: ConversationId,
+    ) -> StoreResult<Vec<Attachment>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM attachments WHERE site_id = ?1 AND conversation_id = ?2
+                     ORDER BY created_time, guid"
+                ))?;
+                let rows = stmt
+                    .query_map((&site, id.0), from_row)?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(rows)
+            })
+            .await
+    }
+
     /// Records an upload whose file is already written.
     pub async fn create(&self, site: SiteId, a: Attachment) -> StoreResult<Attachment> {
         let site = site.to_string();

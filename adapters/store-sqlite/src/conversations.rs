@@ -2,11 +2,15 @@
 //! closure the server passes in (it calls the pure core) and persisted in the same write
 //! transaction as the load it was computed from, so concurrent changes never interleave.
 
+use crate::conditions_sql::predicate;
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{next_site_number, ok_or_not_found};
 use crate::{Store, TxView};
+use anytime_core::condition::CompiledConditions;
 use anytime_core::conversation::{HistoryEntry, Message};
-use anytime_core::model::{Conversation, ConversationId, MessageId, Priority, Status, TagId};
+use anytime_core::model::{
+    AgentId, Context, Conversation, ConversationId, MessageId, Priority, Status, TagId, TimeZone,
+};
 use anytime_core::CoreError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::Value;
@@ -56,8 +60,13 @@ pub struct ConversationQuery {
     /// On the last reply time (falling back to creation for never-replied ones).
     pub time_from: Option<DateTime<Utc>>,
     pub time_to: Option<DateTime<Utc>>,
-    /// Only these ids (a saved filter evaluated by the caller), if given.
+    /// Only these ids, if given.
     pub ids: Option<Vec<ConversationId>>,
+    /// Filter conditions every listed conversation matches (evaluated in SQL, agreeing with
+    /// the core's `evaluate`).
+    pub conditions: Vec<CompiledConditions>,
+    /// The zone local dates of date conditions are taken in.
+    pub time_zone: TimeZone,
     pub sort: ConversationSort,
     pub descending: bool,
     pub offset: u64,
@@ -89,7 +98,7 @@ fn status_rank(s: Status) -> i64 {
     Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as i64
 }
 
-fn priority_rank(p: Priority) -> i64 {
+pub(crate) fn priority_rank(p: Priority) -> i64 {
     // urgent first when ascending
     Priority::ALL.iter().position(|x| *x == p).unwrap_or(0) as i64
 }
@@ -156,7 +165,11 @@ fn check_tags(tx: &Transaction<'_>, site: &str, tags: &[TagId]) -> StoreResult<(
     Ok(())
 }
 
-fn save(tx: &Transaction<'_>, site: &str, change: &ConversationChange) -> StoreResult<()> {
+pub(crate) fn save(
+    tx: &Transaction<'_>,
+    site: &str,
+    change: &ConversationChange,
+) -> StoreResult<()> {
     let c = &change.conversation;
     let snapshot = serde_json::to_string(c).map_err(json_err)?;
     let created = c.created_time.map(ts).unwrap_or_default();
@@ -247,6 +260,35 @@ fn save(tx: &Transaction<'_>, site: &str, change: &ConversationChange) -> StoreR
     Ok(())
 }
 
+/// Lets `decide` change a loaded conversation (with its messages and the next message
+/// number) and saves the change, inside the caller's transaction.
+fn change_loaded(
+    tx: &Transaction<'_>,
+    site: &str,
+    conversation: Conversation,
+    decide: impl FnOnce(
+        Conversation,
+        Vec<Message>,
+        NextIds,
+        &TxView<'_>,
+    ) -> StoreResult<ConversationChange>,
+) -> StoreResult<ConversationChange> {
+    let id = conversation.id;
+    let messages = load_messages(tx, site, id)?;
+    let message = MessageId(peek_number(tx, site, "message")?);
+    let view = TxView {
+        tx,
+        site: site.to_string(),
+    };
+    let next = NextIds {
+        conversation: id,
+        message,
+    };
+    let change = decide(conversation, messages, next, &view)?;
+    save(tx, site, &change)?;
+    Ok(change)
+}
+
 fn load_messages(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Vec<Message>> {
     let mut stmt = conn.prepare_cached(
         "SELECT body FROM messages WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY time, id",
@@ -293,23 +335,7 @@ pub(crate) fn change_tx(
 ) -> StoreResult<ConversationChange> {
     let site = site.to_string();
     let conversation = ok_or_not_found(load(tx, &site, id)?, "conversation")?;
-    let messages = load_messages(tx, &site, id)?;
-    let message = MessageId(peek_number(tx, &site, "message")?);
-    let view = TxView {
-        tx,
-        site: site.clone(),
-    };
-    let change = decide(
-        conversation,
-        messages,
-        NextIds {
-            conversation: id,
-            message,
-        },
-        &view,
-    )?;
-    save(tx, &site, &change)?;
-    Ok(change)
+    change_loaded(tx, &site, conversation, decide)
 }
 
 /// A stored conversation snapshot (the inbound pipeline reads thread candidates with it).
@@ -374,6 +400,44 @@ impl Conversations<'_> {
         self.store
             .db
             .write(move |tx| change_tx(tx, site, id, decide))
+            .await
+    }
+
+    /// [`Self::change_in`] for several conversations in one transaction: all change or none.
+    /// A missing id (or one `decide` rejects as not found) is a 400 naming `ids[i]`.
+    pub async fn change_each_in(
+        &self,
+        site: anytime_core::model::SiteId,
+        ids: Vec<ConversationId>,
+        mut decide: impl FnMut(
+                Conversation,
+                Vec<Message>,
+                NextIds,
+                &TxView<'_>,
+            ) -> StoreResult<ConversationChange>
+            + Send
+            + 'static,
+    ) -> StoreResult<Vec<ConversationChange>> {
+        let site = site.to_string();
+        self.store
+            .db
+            .write(move |tx| {
+                let mut changes = Vec::with_capacity(ids.len());
+                for (i, id) in ids.into_iter().enumerate() {
+                    let missing =
+                        || StoreError::invalid(format!("ids[{i}]"), "no such conversation");
+                    let conversation = load(tx, &site, id)?.ok_or_else(missing)?;
+                    let change = match change_loaded(tx, &site, conversation, &mut decide) {
+                        Err(StoreError::NotFound { .. })
+                        | Err(StoreError::Core(CoreError::NotFound { .. })) => {
+                            return Err(missing())
+                        }
+                        other => other?,
+                    };
+                    changes.push(change);
+                }
+                Ok(changes)
+            })
             .await
     }
 
@@ -540,6 +604,12 @@ impl Conversations<'_> {
                     cond.push("c.id IN (SELECT value FROM json_each(?))".into());
                     params.push(Value::Text(serde_json::to_string(&list).map_err(json_err)?));
                 }
+                let ctx = Context { time_zone: query.time_zone, ..Default::default() };
+                for set in &query.conditions {
+                    let p = predicate(set, &ctx);
+                    cond.push(format!("({})", p.sql));
+                    params.extend(p.params);
+                }
                 let cond = cond.join(" AND ");
                 let total: i64 = conn
                     .prepare(&format!("SELECT count(*) FROM conversations c WHERE {cond}"))?
@@ -566,6 +636,50 @@ impl Conversations<'_> {
                 let list: Vec<Conversation> =
                     json_rows(&mut stmt, rusqlite::params_from_iter(params.iter()))?;
                 Ok((list, u64::try_from(total).unwrap_or(0)))
+            })
+            .await
+    }
+
+    /// Unread live conversations of the site, and per filter: how many of them it selects
+    /// and of those, how many hold an unread mention of `agent`.
+    pub async fn unread_counts(
+        &self,
+        site: anytime_core::model::SiteId,
+        agent: AgentId,
+        filters: Vec<CompiledConditions>,
+    ) -> StoreResult<(u64, Vec<(u64, u64)>)> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| {
+                const UNREAD: &str = "SELECT count(*) FROM conversations c
+                     WHERE c.site_id = ? AND c.is_deleted = 0 AND c.is_read = 0";
+                let count = |sql: &str, params: Vec<Value>| -> StoreResult<u64> {
+                    let n: i64 = conn
+                        .prepare_cached(sql)?
+                        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+                    Ok(u64::try_from(n).unwrap_or(0))
+                };
+                let all = count(UNREAD, vec![Value::Text(site.clone())])?;
+                let ctx = Context::default();
+                let mut per_filter = Vec::with_capacity(filters.len());
+                for f in &filters {
+                    let p = predicate(f, &ctx);
+                    let mut params = vec![Value::Text(site.clone())];
+                    params.extend(p.params.iter().cloned());
+                    let selected = count(&format!("{UNREAD} AND ({})", p.sql), params.clone())?;
+                    params.push(Value::Text(agent.to_string()));
+                    let mentioned = count(
+                        &format!(
+                            "{UNREAD} AND ({}) AND EXISTS (SELECT 1 FROM json_each(c.snapshot, '$.mentionedAgents') m
+                                 WHERE m.value ->> '$.agentId' = ? AND NOT (m.value ->> '$.isRead'))",
+                            p.sql
+                        ),
+                        params,
+                    )?;
+                    per_filter.push((selected, mentioned));
+                }
+                Ok((all, per_filter))
             })
             .await
     }

@@ -69,6 +69,7 @@ fn configure(conn: &Connection, options: &StoreOptions, read_only: bool) -> Stor
         conn.pragma_update(None, "query_only", true)?;
     }
     conn.set_prepared_statement_cache_capacity(64);
+    crate::sql_functions::register(conn)?;
     Ok(())
 }
 

@@ -12,6 +12,9 @@ pub enum StoreError {
     /// A referenced object is missing or unusable; `field` names the request field.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// The change would go over a size limit (413).
+    #[error("{0}")]
+    TooLarge(String),
     /// The database file is newer than this binary or a migration failed.
     #[error("migration: {0}")]
     Migration(String),

@@ -22,17 +22,22 @@
 mod agents;
 mod attachments;
 mod canned;
+mod conditions_sql;
+#[cfg(test)]
+mod conditions_sql_props;
 mod contacts;
 mod conversations;
 mod db;
 mod delivery;
 mod departments;
 mod documents;
+mod drafts;
 mod error;
 mod fields;
 mod filters;
 mod inbound;
 mod junk;
+mod message_details;
 mod migrate;
 mod model;
 mod oauth;
@@ -40,6 +45,7 @@ pub mod outbox;
 mod pipeline;
 mod sites;
 mod sql;
+mod sql_functions;
 mod tags;
 mod time;
 
@@ -54,11 +60,13 @@ pub use db::{Durability, StoreOptions};
 pub use delivery::{DeliveryState, DueEmail, Outbox, ThreadHeaders};
 pub use departments::Departments;
 pub use documents::Documents;
+pub use drafts::{Draft, DraftContent, DraftSave, Drafts};
 pub use error::{StoreError, StoreResult};
 pub use fields::{FieldMapping, Fields, StoredField};
 pub use filters::{Filter, FilterInput, Filters};
 pub use inbound::{Inbound, InboundTx, Rejection, SenderKey};
 pub use junk::{JunkEmail, JunkEmails, JunkQuery};
+pub use message_details::{MessageDetails, NewMessageDetails, MAX_CONVERSATION_ATTACHMENT_BYTES};
 pub use migrate::latest_version;
 pub use model::*;
 pub use oauth::{
@@ -68,6 +76,7 @@ pub use oauth::{
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
+pub use time::now;
 
 use db::Db;
 use std::path::{Path, PathBuf};
@@ -114,6 +123,10 @@ impl Store {
 
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { store: self }
+    }
+
+    pub fn drafts(&self) -> Drafts<'_> {
+        Drafts { store: self }
     }
 
     pub fn documents(&self) -> Documents<'_> {

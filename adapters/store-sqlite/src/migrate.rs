@@ -14,6 +14,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (4, include_str!("../migrations/0004_rules_pipeline.sql")),
     (6, include_str!("../migrations/0006_junk_emails.sql")),
+    (
+        7,
+        include_str!("../migrations/0007_filters_messages_drafts.sql"),
+    ),
     (9, include_str!("../migrations/0009_inbound.sql")),
     (10, include_str!("../migrations/0010_oauth.sql")),
 ];

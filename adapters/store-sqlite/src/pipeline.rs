@@ -55,6 +55,8 @@ pub struct Extras {
     pub timers: Option<Vec<StayTimer>>,
     /// Site documents to overwrite (the allocator's state).
     pub documents: Vec<(String, Value)>,
+    /// Source, addresses and attachments of new messages.
+    pub message_details: Vec<crate::NewMessageDetails>,
 }
 
 /// Read access to the write transaction for the closure that computes a change.
@@ -255,6 +257,7 @@ pub(crate) fn save_extras(
     for (name, value) in &extras.documents {
         write_doc(tx, site, name, value)?;
     }
+    crate::message_details::save(tx, site, id, &extras.message_details)?;
     Ok(())
 }
 

@@ -30,17 +30,18 @@ mod test;
 #[cfg(test)]
 mod tests;
 
-pub use fold::fold;
+pub use fold::{contains_folded, equals_folded, fold};
 pub use match_type::{Kind, MatchType};
+pub use source::{local_date, Source};
+pub use test::{Check, Choice, DateOp, DateOperand, Order, Test};
 
 use crate::expression::{self, Expr};
 use crate::model::{Context, Conversation, FieldDef, FieldId, FieldSet, FieldValue};
 use crate::{CoreError, CoreResult, ErrorDetail};
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use source::Source;
 use std::fmt;
-use test::{compile_test, Check};
+use test::compile_test;
 
 /// One condition as rules store it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,7 +125,7 @@ impl<'de> Deserialize<'de> for Conditions {
 
 /// How compiled results combine; an expression is parsed once at compile time.
 #[derive(Debug, Clone, PartialEq)]
-enum Combine {
+pub enum Combine {
     All,
     Any,
     Expression(Expr),
@@ -241,6 +242,17 @@ impl CompiledConditions {
             Combine::Any => self.checks.iter().any(|c| c.evaluate(conv, ctx)),
             Combine::Expression(_) => self.evaluate(conv, ctx).0,
         }
+    }
+
+    /// The compiled checks in list order, so a store can translate them into its own query
+    /// language and agree with [`Self::evaluate`].
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// How the checks' results combine (for the same translation).
+    pub fn combine(&self) -> &Combine {
+        &self.combine
     }
 
     pub fn len(&self) -> usize {

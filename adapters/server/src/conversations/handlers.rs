@@ -1,6 +1,11 @@
 //! `/api/v3/anytime/conversations…` and `/deletedconversations…`: thin handlers.
 
+use super::details::{Lookup, MessageExtras};
 use super::includes::{self, Include};
+use super::schemas::{
+    ConversationChannel, ConversationPriority, ConversationStatus, ConversationView,
+    FieldValueInput, HistoryEntryView, MessageKind, MessageView,
+};
 use super::service::{self, Bin};
 use crate::app::AppState;
 use crate::auth::Staff;
@@ -28,12 +33,12 @@ const MAX_SUBJECT: usize = 998;
 const MAX_BODY: usize = 512 * 1024;
 
 /// A message in a request.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageBody {
     /// `note`, `email` or `reply` (default `reply`).
     #[serde(rename = "type", default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<MessageKind>)]
     pub message_type: Option<MessageType>,
     /// Sanitized before storage.
     #[serde(default)]
@@ -41,9 +46,47 @@ pub struct MessageBody {
     /// Derived from `htmlBody` when absent.
     #[serde(default)]
     pub plain_body: Option<String>,
+    /// `agentConsole|helpDesk|webForm|API|chat|offlineMessage|email|portal|trigger`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// For email messages.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// For email messages: the sending address.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Addresses separated by `,` or `;`.
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub cc: Option<String>,
+    /// Quoted earlier mail (sanitized like `htmlBody`).
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// Uploads to attach: `[{guid}]` (whole upload objects are accepted).
+    #[serde(default)]
+    pub attachments: Vec<super::details::AttachmentRef>,
+    /// Replies only: the status after the reply (a note changes none). A new
+    /// conversation's message takes the conversation's `status` instead.
+    #[serde(default)]
+    #[schema(value_type = Option<ConversationStatus>)]
+    pub status: Option<Status>,
 }
 
 impl MessageBody {
+    /// Takes the fields the store keeps beside the core's message.
+    fn take_extras(&mut self) -> MessageExtras {
+        MessageExtras {
+            source: self.source.take(),
+            subject: self.subject.take(),
+            from: self.from.take(),
+            to: self.to.take(),
+            cc: self.cc.take(),
+            quote: self.quote.take(),
+            attachments: std::mem::take(&mut self.attachments),
+        }
+    }
+
     fn check(&self, c: &mut Checks, prefix: &str) {
         let html = self.html_body.as_deref().unwrap_or("");
         let plain = self.plain_body.as_deref().unwrap_or("");
@@ -82,7 +125,7 @@ pub struct CreateConversation {
     pub subject: String,
     /// Default `api`.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationChannel>)]
     pub channel: Option<Channel>,
     #[serde(default)]
     pub contact_id: Option<Uuid>,
@@ -93,14 +136,14 @@ pub struct CreateConversation {
     #[serde(default)]
     pub department_assignee_id: Option<Uuid>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationPriority>)]
     pub priority: Option<Priority>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationStatus>)]
     pub status: Option<Status>,
     /// `[{id, value}]`, validated against the site's fields.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<FieldValueInput>)]
     pub custom_fields: Vec<ValueEntry>,
     #[serde(default)]
     pub tag_ids: Vec<Uuid>,
@@ -108,7 +151,9 @@ pub struct CreateConversation {
     pub message: MessageBody,
 }
 
-fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Uuid>>, D::Error> {
+pub(super) fn nullable<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<Uuid>>, D::Error> {
     Ok(Some(Option::<Uuid>::deserialize(d)?))
 }
 
@@ -124,33 +169,16 @@ pub struct UpdateConversation {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub department_assignee_id: Option<Option<Uuid>>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationPriority>)]
     pub priority: Option<Priority>,
     /// `closed` needs every required custom field filled (400 naming them).
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<ConversationStatus>)]
     pub status: Option<Status>,
     pub is_read: Option<bool>,
     pub tag_ids: Option<Vec<Uuid>>,
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<FieldValueInput>)]
     pub custom_fields: Vec<ValueEntry>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ReplyBody {
-    /// `note`, `email` or `reply` (default `reply`).
-    #[serde(rename = "type", default)]
-    #[schema(value_type = Option<String>)]
-    pub message_type: Option<MessageType>,
-    #[serde(default)]
-    pub html_body: Option<String>,
-    #[serde(default)]
-    pub plain_body: Option<String>,
-    /// Status after the reply (a note changes none).
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub status: Option<Status>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -193,7 +221,7 @@ pub struct IncludeQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<ConversationView>)]
     pub conversations: Vec<Value>,
     #[serde(flatten)]
     pub page: PageLinks,
@@ -201,26 +229,26 @@ pub struct ConversationList {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationEnvelope {
-    #[schema(value_type = Object)]
+    #[schema(value_type = ConversationView)]
     pub conversation: Value,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageEnvelope {
-    #[schema(value_type = Object)]
+    #[schema(value_type = MessageView)]
     pub message: Value,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageList {
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<MessageView>)]
     pub messages: Vec<Value>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HistoryList {
     /// `[{time, actorType, actorId, field, oldValue, newValue, ruleId, triggerId}]`
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<HistoryEntryView>)]
     pub history: Vec<Value>,
 }
 
@@ -271,14 +299,6 @@ async fn list_in(
         let compiled = crate::filters::evaluate::compile(&conditions, &fields, "conditions")?;
         sets.push((conditions, compiled));
     }
-    let ids = if sets.is_empty() {
-        None
-    } else {
-        Some(
-            crate::filters::evaluate::matching_ids(app, &caller, &sets, bin == Bin::Deleted)
-                .await?,
-        )
-    };
     let page = Page::from_index(q.page_index)?;
     let include = includes::parse(q.include.as_deref(), includes::LIST)?;
     let descending = match q
@@ -298,7 +318,7 @@ async fn list_in(
         ));
     }
     let (time_from, time_to) = match (q.time_from, q.time_to) {
-        (None, None) => (Some(Utc::now() - Duration::days(30)), None),
+        (None, None) => (Some(anytime_store::now() - Duration::days(30)), None),
         other => other,
     };
     if let (Some(f), Some(t)) = (time_from, time_to) {
@@ -318,11 +338,13 @@ async fn list_in(
                 keywords: q.keywords.filter(|k| !k.trim().is_empty()),
                 time_from,
                 time_to,
-                ids,
+                conditions: sets.into_iter().map(|(_, compiled)| compiled).collect(),
                 sort: sort_of(q.sort_by.as_deref())?,
                 descending,
                 offset: page.offset(),
                 limit: page.size,
+                // Dates of conditions in UTC, as the core's default context.
+                ..Default::default()
             },
         )
         .await?;
@@ -330,6 +352,7 @@ async fn list_in(
     for c in &list {
         conversations.push(includes::conversation(app, caller.site_id, c, &include, None).await);
     }
+    super::drafts::mark(app, &caller, &mut conversations).await;
     Ok(Json(ConversationList {
         conversations,
         page: page.links(uri, total),
@@ -355,16 +378,11 @@ async fn get_in(
     } else {
         None
     };
-    Ok(Json(ConversationEnvelope {
-        conversation: includes::conversation(
-            app,
-            caller.site_id,
-            &c,
-            &include,
-            messages.as_deref(),
-        )
-        .await,
-    }))
+    let mut views =
+        [includes::conversation(app, caller.site_id, &c, &include, messages.as_deref()).await];
+    super::drafts::mark(app, &caller, &mut views).await;
+    let [conversation] = views;
+    Ok(Json(ConversationEnvelope { conversation }))
 }
 
 async fn messages_in(
@@ -376,9 +394,12 @@ async fn messages_in(
 ) -> ApiResult<Json<MessageList>> {
     let include = includes::parse(q.include.as_deref(), includes::MESSAGES)?;
     let list = service::messages(app, caller.site_id, ConversationId(id), bin).await?;
+    let lookup = Lookup::load(app, caller.site_id, ConversationId(id)).await;
     let mut messages = Vec::with_capacity(list.len());
     for m in &list {
-        messages.push(includes::message(app, caller.site_id, m, &include).await);
+        let mut v = includes::message(app, caller.site_id, m, &include).await;
+        lookup.apply(&mut v, m.id);
+        messages.push(v);
     }
     Ok(Json(MessageList { messages }))
 }
@@ -406,6 +427,11 @@ async fn create(
     let mut c = Checks::new();
     let subject = c.text("subject", req.subject.trim(), MAX_SUBJECT);
     req.message.check(&mut c, "message.");
+    let mut message = req.message;
+    let extras = message.take_extras().checked(&mut c, "message.");
+    if message.status.is_some() {
+        c.add("message.status", "give the conversation's `status` instead");
+    }
     let received_from = c.optional(req.received_from.as_deref(), |c, e| {
         c.email("receivedFrom", e)
     });
@@ -417,8 +443,7 @@ async fn create(
             .await
             .map_err(|_| ApiError::invalid("contactId", "no such contact"))?;
     }
-    let message = req.message;
-    let change = service::create(&app, caller, move |ids| {
+    let change = service::create_with(&app, caller, Some(extras), move |ids| {
         Action::Create(Box::new(Create {
             subject,
             channel: req.channel.unwrap_or(Channel::Api),
@@ -515,43 +540,52 @@ async fn delete(
 }
 
 /// Reply or add a note (`type: note`; `<span data-id class="athighlight">` mentions agents).
-#[utoipa::path(post, path = "/api/v3/anytime/conversations/{id}/messages", tag = "conversations", request_body = ReplyBody,
+#[utoipa::path(post, path = "/api/v3/anytime/conversations/{id}/messages", tag = "conversations", request_body = MessageBody,
     params(("id" = i64, Path, description = "Conversation id")),
     responses((status = 201, description = "The new message", body = MessageEnvelope)))]
 async fn reply(
     Staff(caller): Staff,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(req): ApiJson<ReplyBody>,
+    ApiJson(mut message): ApiJson<MessageBody>,
 ) -> ApiResult<Response> {
-    let message = MessageBody {
-        message_type: req.message_type,
-        html_body: req.html_body,
-        plain_body: req.plain_body,
-    };
     let mut c = Checks::new();
     message.check(&mut c, "");
-    if message.message_type == Some(MessageType::Note) && req.status.is_some() {
+    let extras = message.take_extras().checked(&mut c, "");
+    let status = message.status.take();
+    if message.message_type == Some(MessageType::Note) && status.is_some() {
         c.add("status", "a note changes no status");
     }
     c.finish()?;
-    let change = service::apply(&app, caller, ConversationId(id), Bin::Live, move |next| {
-        let is_note = message.message_type == Some(MessageType::Note);
-        let reply = Reply {
-            message: message.into_new(next),
-            status: req.status,
-        };
-        if is_note {
-            Action::Note(reply)
-        } else {
-            Action::Reply(reply)
-        }
-    })
+    let change = service::apply_with(
+        &app,
+        caller,
+        ConversationId(id),
+        Some(extras),
+        move |next| {
+            let is_note = message.message_type == Some(MessageType::Note);
+            let reply = Reply {
+                message: message.into_new(next),
+                status,
+            };
+            if is_note {
+                Action::Note(reply)
+            } else {
+                Action::Reply(reply)
+            }
+        },
+    )
     .await?;
-    let message = change
-        .messages
-        .last()
-        .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
+    let lookup = Lookup::load(&app, caller.site_id, change.conversation.id).await;
+    let message = lookup
+        .views(
+            change
+                .messages
+                .last()
+                .map(std::slice::from_ref)
+                .unwrap_or(&[]),
+        )
+        .pop()
         .unwrap_or(Value::Null);
     Ok(created(MessageEnvelope { message }))
 }
@@ -723,7 +757,12 @@ async fn purge(
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list, create))
+        .routes(routes!(
+            list,
+            create,
+            super::batch::batch_update,
+            super::batch::batch_delete
+        ))
         .routes(routes!(get, update, delete))
         .routes(routes!(reply, messages))
         .routes(routes!(read))
@@ -734,4 +773,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deleted_get, purge))
         .routes(routes!(deleted_messages))
         .routes(routes!(restore))
+        .merge(super::drafts::router())
 }

@@ -166,7 +166,11 @@ pub async fn conversation(
             ),
             Include::Messages => (
                 "messages",
-                Value::Array(messages.unwrap_or_default().iter().map(to_value).collect()),
+                Value::Array(
+                    super::details::Lookup::load(app, site, c.id)
+                        .await
+                        .views(messages.unwrap_or_default()),
+                ),
             ),
             Include::Sender => continue,
         };

@@ -2,8 +2,12 @@
 //! `apply_command` inside one store write transaction; the server only loads, calls and
 //! persists.
 
+mod batch;
+mod details;
+mod drafts;
 mod handlers;
 mod includes;
+mod schemas;
 mod service;
 
 pub use handlers::router;

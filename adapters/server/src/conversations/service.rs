@@ -1,5 +1,6 @@
 //! The service functions: build a core command, run it on the stored conversation, persist.
 
+use super::details::CheckedExtras;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::http::{ApiError, ApiResult};
@@ -8,8 +9,7 @@ use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Mer
 use anytime_core::field_validation::Known;
 use anytime_core::model::{Conversation, ConversationId, FieldSet, MessageId, SiteId};
 use anytime_core::CoreError;
-use anytime_store::{ConversationChange, NextIds};
-use chrono::Utc;
+use anytime_store::{ConversationChange, NextIds, StoreResult, TxView};
 
 /// What the command may see: the site's agents and departments (for assignee checks) and
 /// its custom fields (values validated, required ones enforced on closing).
@@ -44,10 +44,12 @@ pub fn actor(caller: &Caller) -> Actor {
 
 /// Creates a conversation; `build` gets the fresh ids and returns the `create` action. The
 /// new-conversation pipeline (routing, allocation, triggers, SLA) runs in the same
-/// transaction.
-pub async fn create(
+/// transaction, and so does storing `extras` (source, addresses, attachments) for the first
+/// message.
+pub async fn create_with(
     app: &AppState,
     caller: Caller,
+    extras: Option<CheckedExtras>,
     build: impl FnOnce(NextIds) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
     let prepared = intake::prepare(app, caller.site_id).await?;
@@ -62,14 +64,21 @@ pub async fn create(
             };
             let action = build(ids);
             let explicit = intake::names_assignee(&action);
-            let now = Utc::now();
+            let now = anytime_store::now();
             let env = Env {
                 now,
                 fields: &prepared.fields,
                 known: &prepared.known,
             };
             let created = apply_command(conversation, Command::new(action, actor), &env)?;
-            intake::admit_created(&prepared, view, created, explicit, now)
+            let mut change = intake::admit_created(&prepared, view, created, explicit, now)?;
+            if let Some(extras) = extras {
+                change
+                    .extras
+                    .message_details
+                    .push(extras.for_message(ids.message, caller.agent_id));
+            }
+            Ok(change)
         })
         .await?)
 }
@@ -82,6 +91,28 @@ pub async fn apply(
     bin: Bin,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
+    apply_in(app, caller, id, bin, None, build).await
+}
+
+/// [`apply`] to a live conversation whose new message carries `extras`.
+pub async fn apply_with(
+    app: &AppState,
+    caller: Caller,
+    id: ConversationId,
+    extras: Option<CheckedExtras>,
+    build: impl FnOnce(MessageId) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    apply_in(app, caller, id, Bin::Live, extras, build).await
+}
+
+async fn apply_in(
+    app: &AppState,
+    caller: Caller,
+    id: ConversationId,
+    bin: Bin,
+    extras: Option<CheckedExtras>,
+    build: impl FnOnce(MessageId) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
     let prepared = intake::prepare(app, caller.site_id).await?;
     let actor = actor(&caller);
     Ok(app
@@ -91,22 +122,78 @@ pub async fn apply(
             caller.site_id,
             id,
             move |conversation, _messages, ids, view| {
-                if !bin.admits(&conversation) {
-                    return Err(not_found().into());
+                let mut change = step(
+                    &prepared,
+                    view,
+                    conversation,
+                    bin,
+                    actor,
+                    build(ids.message),
+                )?;
+                let added = change.messages.iter().any(|m| m.id == ids.message);
+                if let Some(extras) = extras.filter(|_| added) {
+                    change
+                        .extras
+                        .message_details
+                        .push(extras.for_message(ids.message, caller.agent_id));
                 }
-                let before = conversation.clone();
-                let now = Utc::now();
-                let env = Env {
-                    now,
-                    fields: &prepared.fields,
-                    known: &prepared.known,
-                };
-                let outcome =
-                    apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
-                intake::after_change(&prepared, view, &before, outcome, now)
+                Ok(change)
             },
         )
         .await?)
+}
+
+/// [`apply`] to several live conversations in one transaction (batch update and delete):
+/// all change or none; an id that is missing or deleted is a 400 naming `ids[i]`.
+pub async fn apply_each(
+    app: &AppState,
+    caller: Caller,
+    ids: Vec<ConversationId>,
+    build: impl Fn(MessageId) -> Action + Send + 'static,
+) -> ApiResult<Vec<ConversationChange>> {
+    let prepared = intake::prepare(app, caller.site_id).await?;
+    let actor = actor(&caller);
+    Ok(app
+        .store
+        .conversations()
+        .change_each_in(
+            caller.site_id,
+            ids,
+            move |conversation, _messages, ids, view| {
+                step(
+                    &prepared,
+                    view,
+                    conversation,
+                    Bin::Live,
+                    actor,
+                    build(ids.message),
+                )
+            },
+        )
+        .await?)
+}
+
+/// One conversation's change inside the write: the command, then triggers and SLA.
+fn step(
+    prepared: &intake::Prepared,
+    view: &TxView<'_>,
+    conversation: Conversation,
+    bin: Bin,
+    actor: Actor,
+    action: Action,
+) -> StoreResult<ConversationChange> {
+    if !bin.admits(&conversation) {
+        return Err(not_found().into());
+    }
+    let before = conversation.clone();
+    let now = anytime_store::now();
+    let env = Env {
+        now,
+        fields: &prepared.fields,
+        known: &prepared.known,
+    };
+    let outcome = apply_command(conversation, Command::new(action, actor), &env)?;
+    intake::after_change(prepared, view, &before, outcome, now)
 }
 
 /// Merges `source` into `target` (SPEC §5.7); 409 per the core's rules.
@@ -150,7 +237,7 @@ pub async fn merge(
                 }));
                 let (known, fields) = &known;
                 let env = Env {
-                    now: Utc::now(),
+                    now: anytime_store::now(),
                     fields,
                     known,
                 };

@@ -1,16 +1,10 @@
-//! Which conversations a filter's conditions select: the core's `CompiledConditions` run on
-//! every stored snapshot of the site, so the list agrees with `evaluateConditions` by
-//! construction (see docs/decisions.md on why this is not translated to SQL yet).
+//! A list query's conditions: parsed from `conditions[i][…]` and compiled against the
+//! site's fields. The store evaluates them in SQL (`anytime_store` `conditions_sql`), agreeing
+//! with the core's `evaluateConditions` (a property test there checks it).
 
-use crate::app::AppState;
-use crate::auth::Caller;
-use crate::http::ApiResult;
 use anytime_core::condition::{CompiledConditions, Conditions};
-use anytime_core::model::{
-    ContactId, ContactInfo, Context, Conversation, ConversationId, FieldSet, SystemField,
-};
+use anytime_core::model::FieldSet;
 use anytime_core::CoreError;
-use chrono::Utc;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -26,84 +20,8 @@ pub fn compile(
     conditions.compile(fields).map_err(|e| e.nested(prefix))
 }
 
-fn needs_contact(conditions: &Conditions) -> bool {
-    conditions.list.iter().any(|c| {
-        matches!(
-            c.field_id.system(),
-            Some(SystemField::ContactEmail | SystemField::ContactName)
-        )
-    })
-}
-
-/// The rule context of one conversation in a list: now, UTC, and its contact.
-pub fn context(contact: Option<ContactInfo>) -> Context {
-    Context {
-        now: Some(Utc::now()),
-        contact,
-        ..Default::default()
-    }
-}
-
 /// Conditions as given and as compiled (the given form says which lookups they need).
 pub type ConditionSet = (Conditions, CompiledConditions);
-
-/// The conversations of `list` that match every set, with contacts looked up only when
-/// some condition reads them.
-pub async fn select<'a>(
-    app: &AppState,
-    caller: &Caller,
-    sets: &[ConditionSet],
-    list: &'a [Conversation],
-) -> ApiResult<Vec<&'a Conversation>> {
-    let mut contacts: BTreeMap<ContactId, Option<ContactInfo>> = BTreeMap::new();
-    if sets.iter().any(|(c, _)| needs_contact(c)) {
-        for id in list.iter().filter_map(|c| c.contact_id) {
-            if contacts.contains_key(&id) {
-                continue;
-            }
-            let info = app
-                .store
-                .contacts()
-                .get(caller.site_id, id)
-                .await
-                .ok()
-                .map(|c| ContactInfo {
-                    name: Some(c.name),
-                    email: c.email,
-                });
-            contacts.insert(id, info);
-        }
-    }
-    Ok(list
-        .iter()
-        .filter(|c| {
-            let contact = c
-                .contact_id
-                .and_then(|id| contacts.get(&id).cloned().flatten());
-            let ctx = context(contact);
-            sets.iter().all(|(_, compiled)| compiled.matches(c, &ctx))
-        })
-        .collect())
-}
-
-/// Ids of the site's live (or deleted) conversations matching every set.
-pub async fn matching_ids(
-    app: &AppState,
-    caller: &Caller,
-    sets: &[ConditionSet],
-    deleted: bool,
-) -> ApiResult<Vec<ConversationId>> {
-    let all = app
-        .store
-        .conversations()
-        .all(caller.site_id, deleted)
-        .await?;
-    Ok(select(app, caller, sets, &all)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect())
-}
 
 /// One `conditions[i][field|matchType|value]` entry of a list query.
 #[derive(Debug, Default, Deserialize)]

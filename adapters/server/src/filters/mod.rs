@@ -243,30 +243,30 @@ async fn unread_count(
             format!("at most {MAX_CONDITIONS} filters"),
         ));
     }
-    let all = app.store.conversations().all(caller.site_id, false).await?;
-    let unread: Vec<_> = all.into_iter().filter(|c| !c.is_read).collect();
-    let mut filters = Vec::with_capacity(q.filter_ids.len());
+    let mut sets = Vec::with_capacity(q.filter_ids.len());
     for (i, id) in q.filter_ids.iter().enumerate() {
-        let set = saved_conditions(&app, &caller, *id, &format!("filterIds[{i}]")).await?;
-        let selected = evaluate::select(&app, &caller, std::slice::from_ref(&set), &unread).await?;
-        let mentioned = selected
-            .iter()
-            .filter(|c| {
-                c.mentioned_agents
-                    .iter()
-                    .any(|m| m.agent_id == caller.agent_id && !m.is_read)
-            })
-            .count();
-        filters.push(FilterUnread {
-            filter_id: *id,
-            unread_count: selected.len() as u64,
-            unread_mentioned_count: mentioned as u64,
-        });
+        let (_, compiled) =
+            saved_conditions(&app, &caller, *id, &format!("filterIds[{i}]")).await?;
+        sets.push(compiled);
     }
-    Ok(Json(UnreadCounts {
-        all_count: unread.len() as u64,
-        filters,
-    }))
+    let (all_count, counts) = app
+        .store
+        .conversations()
+        .unread_counts(caller.site_id, caller.agent_id, sets)
+        .await?;
+    let filters = q
+        .filter_ids
+        .iter()
+        .zip(counts)
+        .map(
+            |(id, (unread_count, unread_mentioned_count))| FilterUnread {
+                filter_id: *id,
+                unread_count,
+                unread_mentioned_count,
+            },
+        )
+        .collect();
+    Ok(Json(UnreadCounts { all_count, filters }))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

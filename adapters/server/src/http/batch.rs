@@ -26,7 +26,7 @@ struct IdsBody<T> {
     ids: Vec<T>,
 }
 
-fn checked<T: PartialEq>(ids: Vec<T>) -> Result<BatchIds<T>, ApiError> {
+pub(crate) fn checked<T: PartialEq>(ids: Vec<T>) -> Result<BatchIds<T>, ApiError> {
     if ids.is_empty() {
         return Err(ApiError::invalid("ids", "give at least one id"));
     }

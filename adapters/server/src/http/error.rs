@@ -164,6 +164,7 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid { field, message } => ApiError::invalid(field, message),
             StoreError::Unavailable(m) => ApiError::Unavailable(m),
             StoreError::Core(c) => ApiError::Core(c),
+            StoreError::TooLarge(m) => ApiError::PayloadTooLarge(m),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod error;
 pub mod extract;
 pub mod gate;
+pub mod operation_ids;
 pub mod pagination;
 pub mod routes;
 pub mod validate;

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use serde_json::{json, Map, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -177,7 +177,7 @@ fn position(d: &Doc, id: &str) -> Result<usize, StoreError> {
 }
 
 fn now() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+    anytime_store::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 async fn hosted(app: &AppState, site: anytime_core::model::SiteId) -> ApiResult<String> {

@@ -69,6 +69,7 @@ fn encode_list(list: &[BlockedSender]) -> Result<Value, StoreError> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Only the rule for this address or domain (case-insensitive).
     email: Option<String>,
@@ -153,6 +154,7 @@ async fn upsert(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct DeleteQuery {
     /// The address or domain whose rule goes (or send `{"email"}` as the body).
     email: Option<String>,

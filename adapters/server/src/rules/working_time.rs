@@ -225,6 +225,7 @@ async fn delete_holiday(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct HolidayQuery {
     /// The holiday to delete (seed 001 spelling).
     id: Uuid,

@@ -243,6 +243,11 @@ impl Server {
         self.dir.path()
     }
 
+    /// The server process id (for crash tests that send signals themselves).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops the server (SIGTERM, then kill) and starts a new one on the same data dir.
     #[allow(dead_code)]
     pub fn restart(&mut self, extra: &[&str]) {
