@@ -4,6 +4,7 @@
 pub mod app;
 pub mod attachments;
 pub mod auth;
+pub mod breach_worker;
 pub mod cli;
 pub mod config;
 pub mod conversations;

@@ -244,6 +244,7 @@ fn save(tx: &Transaction<'_>, site: &str, change: &ConversationChange) -> StoreR
         .execute((site, c.id.0, entry))?;
     }
     crate::pipeline::save_extras(tx, site, c.id, &change.extras)?;
+    crate::breaches::sync_due(tx, site, c)?;
     Ok(())
 }
 

@@ -21,6 +21,7 @@
 
 mod agents;
 mod attachments;
+mod breaches;
 mod canned;
 mod contacts;
 mod conversations;
@@ -42,6 +43,7 @@ mod time;
 
 pub use agents::Agents;
 pub use attachments::{Attachment, Attachments};
+pub use breaches::{DueBreach, RecordedBreach};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
 pub use conversations::{

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (4, include_str!("../migrations/0004_rules_pipeline.sql")),
     (6, include_str!("../migrations/0006_junk_emails.sql")),
+    (8, include_str!("../migrations/0008_sla_breaches.sql")),
 ];
 
 /// The schema version this binary expects.

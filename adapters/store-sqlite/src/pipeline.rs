@@ -52,6 +52,8 @@ pub struct Extras {
     pub timers: Option<Vec<StayTimer>>,
     /// Site documents to overwrite (the allocator's state).
     pub documents: Vec<(String, Value)>,
+    /// SLA breaches to record (those already recorded are ignored).
+    pub breaches: Vec<anytime_core::sla::Breach>,
 }
 
 /// Read access to the write transaction for the closure that computes a change.
@@ -211,6 +213,7 @@ pub(crate) fn save_extras(
     for (name, value) in &extras.documents {
         write_doc(tx, site, name, value)?;
     }
+    crate::breaches::record(tx, site, id, &extras.breaches)?;
     Ok(())
 }
 

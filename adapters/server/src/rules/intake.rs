@@ -26,7 +26,7 @@ pub struct Prepared {
     pub rules: Arc<SiteRules>,
     pub fields: FieldSet,
     pub known: Known,
-    agents: Vec<Agent>,
+    pub(super) agents: Vec<Agent>,
     departments: Vec<Department>,
 }
 
@@ -43,14 +43,14 @@ pub async fn prepare(app: &AppState, site: SiteId) -> ApiResult<Prepared> {
     })
 }
 
-fn context(now: DateTime<Utc>) -> Context {
+pub(super) fn context(now: DateTime<Utc>) -> Context {
     Context {
         now: Some(now),
         ..Context::default()
     }
 }
 
-fn timeline(events: &[Event]) -> Vec<TimelineItem> {
+pub(super) fn timeline(events: &[Event]) -> Vec<TimelineItem> {
     events.iter().filter_map(Event::timeline_item).collect()
 }
 
@@ -227,22 +227,31 @@ pub fn after_change(
     )
 }
 
-/// Persists a change: timeline, SLA recompute, trigger effects, stay timers on a status change.
+/// Persists a change: timeline, SLA recompute (firing `slaBreached` for breaches not yet
+/// recorded), trigger effects, stay timers on a status change.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     p: &Prepared,
     view: &TxView<'_>,
     before: &anytime_core::model::Conversation,
-    mut conversation: anytime_core::model::Conversation,
-    history: Vec<anytime_core::conversation::HistoryEntry>,
+    conversation: anytime_core::model::Conversation,
+    mut history: Vec<anytime_core::conversation::HistoryEntry>,
     events: &[Event],
     messages: Vec<anytime_core::conversation::Message>,
     run_effects: &[Effect],
     now: DateTime<Utc>,
 ) -> StoreResult<ConversationChange> {
-    let added = timeline(events);
+    let mut added = timeline(events);
     let mut all = view.timeline(conversation.id)?;
     all.extend(added.iter().cloned());
+    let mut run_effects = run_effects.to_vec();
+    let fired = super::breaches::fire_new(p, view, conversation, &all, now)?;
+    let mut conversation = fired.conversation;
+    history.extend(fired.history);
+    run_effects.extend(fired.effects);
+    let more = timeline(&fired.events);
+    all.extend(more.iter().cloned());
+    added.extend(more);
     let sla = p
         .rules
         .sla
@@ -253,9 +262,10 @@ fn finish(
     conversation.resolve_breach_at = sla.targets.resolve_breach_at;
     let mut extras = Extras {
         timeline: added,
+        breaches: fired.breaches,
         ..Extras::default()
     };
-    effects(run_effects, &mut extras);
+    effects(&run_effects, &mut extras);
     extras.timers = (conversation.status != before.status).then(|| {
         stay_timers_for(
             extras.timers.take().unwrap_or_default(),
@@ -330,6 +340,28 @@ pub fn after_stay(
         &run.events,
         Vec::new(),
         &run.effects,
+        now,
+    )
+}
+
+/// A due SLA instant came: recomputes the targets, which fires `slaBreached` for each breach
+/// not recorded yet (nothing else changes).
+pub fn after_due(
+    p: &Prepared,
+    view: &TxView<'_>,
+    conversation: anytime_core::model::Conversation,
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    let before = conversation.clone();
+    finish(
+        p,
+        view,
+        &before,
+        conversation,
+        Vec::new(),
+        &[],
+        Vec::new(),
+        &[],
         now,
     )
 }

@@ -5,6 +5,7 @@
 
 mod allocation;
 pub mod body;
+mod breaches;
 pub mod intake;
 mod lists;
 mod routing;
