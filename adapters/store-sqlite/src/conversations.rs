@@ -116,7 +116,11 @@ pub(crate) fn fts_query(keywords: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-fn load(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Option<Conversation>> {
+pub(crate) fn load(
+    conn: &Connection,
+    site: &str,
+    id: ConversationId,
+) -> StoreResult<Option<Conversation>> {
     let text: Option<String> = conn
         .prepare_cached("SELECT snapshot FROM conversations WHERE site_id = ?1 AND id = ?2")?
         .query_row((site, id.0), |r| r.get(0))
@@ -156,7 +160,11 @@ fn check_tags(tx: &Transaction<'_>, site: &str, tags: &[TagId]) -> StoreResult<(
     Ok(())
 }
 
-fn save(tx: &Transaction<'_>, site: &str, change: &ConversationChange) -> StoreResult<()> {
+pub(crate) fn save(
+    tx: &Transaction<'_>,
+    site: &str,
+    change: &ConversationChange,
+) -> StoreResult<()> {
     let c = &change.conversation;
     let snapshot = serde_json::to_string(c).map_err(json_err)?;
     let created = c.created_time.map(ts).unwrap_or_default();
@@ -248,7 +256,11 @@ fn save(tx: &Transaction<'_>, site: &str, change: &ConversationChange) -> StoreR
     Ok(())
 }
 
-fn load_messages(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Vec<Message>> {
+pub(crate) fn load_messages(
+    conn: &Connection,
+    site: &str,
+    id: ConversationId,
+) -> StoreResult<Vec<Message>> {
     let mut stmt = conn.prepare_cached(
         "SELECT body FROM messages WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY time, id",
     )?;

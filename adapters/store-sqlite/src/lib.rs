@@ -21,6 +21,7 @@
 
 mod agents;
 mod attachments;
+mod batch;
 mod breaches;
 mod canned;
 mod contacts;
@@ -43,6 +44,7 @@ mod time;
 
 pub use agents::Agents;
 pub use attachments::{Attachment, Attachments};
+pub use batch::Batch;
 pub use breaches::{DueBreach, RecordedBreach};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;

@@ -3,13 +3,15 @@
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::http::{ApiError, ApiResult};
-use crate::rules::intake;
+use crate::rules::{intake, queue};
 use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Merge, Message};
 use anytime_core::field_validation::Known;
 use anytime_core::model::{Conversation, ConversationId, FieldSet, MessageId, SiteId};
 use anytime_core::CoreError;
 use anytime_store::{ConversationChange, NextIds};
 use chrono::Utc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// What the command may see: the site's agents and departments (for assignee checks) and
 /// its custom fields (values validated, required ones enforced on closing).
@@ -84,7 +86,11 @@ pub async fn apply(
 ) -> ApiResult<ConversationChange> {
     let prepared = intake::prepare(app, caller.site_id).await?;
     let actor = actor(&caller);
-    Ok(app
+    let site = caller.site_id;
+    // Set inside the transaction when the change may free an agent's capacity.
+    let frees = Arc::new(AtomicBool::new(false));
+    let flag = frees.clone();
+    let change = app
         .store
         .conversations()
         .change_in(
@@ -103,10 +109,19 @@ pub async fn apply(
                 };
                 let outcome =
                     apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
-                intake::after_change(&prepared, view, &before, outcome, now)
+                let change = intake::after_change(&prepared, view, &before, outcome, now)?;
+                flag.store(
+                    queue::frees_capacity(&before, &change.conversation),
+                    Ordering::Relaxed,
+                );
+                Ok(change)
             },
         )
-        .await?)
+        .await?;
+    if frees.load(Ordering::Relaxed) {
+        queue::run_logged(app, site).await;
+    }
+    Ok(change)
 }
 
 /// Merges `source` into `target` (SPEC §5.7); 409 per the core's rules.
@@ -180,6 +195,8 @@ pub async fn merge(
             },
         )
         .await?;
+    // The source is closed now: its agent may take a waiting conversation.
+    queue::run_logged(app, caller.site_id).await;
     Ok(target)
 }
 

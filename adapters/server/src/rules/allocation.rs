@@ -70,6 +70,7 @@ async fn edit(
         })
         .await?;
     app.rules.invalidate(site);
+    super::queue::run_logged(app, site).await;
     Ok(saved)
 }
 

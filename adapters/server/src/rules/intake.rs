@@ -94,6 +94,43 @@ fn effects(effects: &[Effect], extras: &mut Extras) {
     }
 }
 
+/// The site's agents with their loads as of this transaction.
+pub(super) fn agents_with_loads(p: &Prepared, view: &TxView<'_>) -> StoreResult<Vec<Agent>> {
+    let loads = view.agent_loads()?;
+    Ok(p.agents
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            a.load = loads.get(&a.id).cloned().unwrap_or_default();
+            a
+        })
+        .collect())
+}
+
+/// The allocator's stored state (as stored, and ready to use).
+pub(super) fn allocation_state(
+    view: &TxView<'_>,
+) -> StoreResult<(Option<serde_json::Value>, AllocationState)> {
+    let stored = view.document(docs::ALLOCATION_STATE)?;
+    let mut state: AllocationState = match &stored {
+        Some(v) => serde_json::from_value(v.clone()).unwrap_or_default(),
+        None => AllocationState::default(),
+    };
+    // Loads are read from storage, so they already count every earlier allocation.
+    state.forget_added_load();
+    Ok((stored, state))
+}
+
+/// The state document to write, if it changed.
+pub(super) fn changed_state(
+    stored: Option<&serde_json::Value>,
+    state: &AllocationState,
+) -> StoreResult<Option<(String, serde_json::Value)>> {
+    let new_state =
+        serde_json::to_value(state).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    Ok((stored != Some(&new_state)).then(|| (docs::ALLOCATION_STATE.to_string(), new_state)))
+}
+
 /// Runs the new-conversation pipeline on the `create` command's outcome.
 pub fn admit_created(
     p: &Prepared,
@@ -102,27 +139,12 @@ pub fn admit_created(
     explicit_assignee: bool,
     now: DateTime<Utc>,
 ) -> StoreResult<ConversationChange> {
-    let loads = view.agent_loads()?;
-    let agents: Vec<Agent> = p
-        .agents
-        .iter()
-        .cloned()
-        .map(|mut a| {
-            a.load = loads.get(&a.id).cloned().unwrap_or_default();
-            a
-        })
-        .collect();
+    let agents = agents_with_loads(p, view)?;
     let last_assignee_id = match created.conversation.contact_id {
         Some(contact) => view.last_assignee(contact, created.conversation.id)?,
         None => None,
     };
-    let stored_state = view.document(docs::ALLOCATION_STATE)?;
-    let mut state: AllocationState = match &stored_state {
-        Some(v) => serde_json::from_value(v.clone()).unwrap_or_default(),
-        None => AllocationState::default(),
-    };
-    // Loads were just read from storage, so they already count every earlier allocation.
-    state.forget_added_load();
+    let (stored_state, state) = allocation_state(view)?;
     let messages = created.messages.clone();
     let env = Env {
         now,
@@ -148,13 +170,10 @@ pub fn admit_created(
         ..Extras::default()
     };
     effects(&admission.effects, &mut extras);
-    let new_state = serde_json::to_value(&admission.allocation_state)
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    if stored_state.as_ref() != Some(&new_state) {
-        extras
-            .documents
-            .push((docs::ALLOCATION_STATE.to_string(), new_state));
-    }
+    extras.documents.extend(changed_state(
+        stored_state.as_ref(),
+        &admission.allocation_state,
+    )?);
     Ok(ConversationChange {
         conversation: admission.conversation,
         messages,

@@ -8,6 +8,7 @@ pub mod body;
 mod breaches;
 pub mod intake;
 mod lists;
+pub mod queue;
 mod routing;
 pub mod site;
 mod sla;
