@@ -78,6 +78,7 @@ impl Deref for AppState {
         (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
         (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
         (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
+        (name = "channelAccounts", description = "Channel accounts (v4, bare JSON; email accounts are the Email app's) and integration accounts"),
     )
 )]
 struct ApiDoc;
@@ -91,6 +92,7 @@ pub fn aliases() -> Vec<Alias> {
             "/api/v3/anytime/routingRules/customRules",
         ),
         Alias::new("/api/v2/anytime/slaPolicies", "/api/v3/anytime/slaPolicies"),
+        Alias::new("/v4/ticketing", "/api/v4/ticketing"),
     ]
 }
 

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod blocked;
+pub mod channels;
 mod junk;
 pub mod secrets;
 mod settings;
@@ -21,4 +22,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(junk::router())
         .merge(settings::router())
         .merge(accounts::router())
+        .merge(channels::router())
 }
