@@ -16,5 +16,6 @@ pub mod http;
 pub mod inbound;
 pub mod ops;
 pub mod people;
+pub mod portal;
 pub mod rules;
 pub mod workers;

@@ -24,6 +24,7 @@ mod attachments;
 mod batch;
 mod breaches;
 mod canned;
+mod contact_conversations;
 mod contacts;
 mod conversations;
 mod db;

@@ -4,6 +4,6 @@
 
 mod handlers;
 mod includes;
-mod service;
+pub mod service;
 
 pub use handlers::router;

@@ -52,12 +52,21 @@ pub async fn create(
     caller: Caller,
     build: impl FnOnce(NextIds) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    let prepared = intake::prepare(app, caller.site_id).await?;
-    let actor = actor(&caller);
+    create_as(app, caller.site_id, actor(&caller), build).await
+}
+
+/// [`create`] for any actor (a contact submitting through the portal).
+pub async fn create_as(
+    app: &AppState,
+    site: SiteId,
+    actor: Actor,
+    build: impl FnOnce(NextIds) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    let prepared = intake::prepare(app, site).await?;
     Ok(app
         .store
         .conversations()
-        .create_in(caller.site_id, move |ids, view| {
+        .create_in(site, move |ids, view| {
             let conversation = Conversation {
                 id: ids.conversation,
                 ..Default::default()
@@ -84,39 +93,56 @@ pub async fn apply(
     bin: Bin,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    let prepared = intake::prepare(app, caller.site_id).await?;
-    let actor = actor(&caller);
-    let site = caller.site_id;
+    apply_as(
+        app,
+        caller.site_id,
+        actor(&caller),
+        id,
+        bin,
+        |_| true,
+        build,
+    )
+    .await
+}
+
+/// [`apply`] for any actor, on a conversation `visible` admits (else 404) — the portal acts
+/// as a contact on that contact's conversations only.
+pub async fn apply_as(
+    app: &AppState,
+    site: SiteId,
+    actor: Actor,
+    id: ConversationId,
+    bin: Bin,
+    visible: impl FnOnce(&Conversation) -> bool + Send + 'static,
+    build: impl FnOnce(MessageId) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    let prepared = intake::prepare(app, site).await?;
     // Set inside the transaction when the change may free an agent's capacity.
     let frees = Arc::new(AtomicBool::new(false));
     let flag = frees.clone();
     let change = app
         .store
         .conversations()
-        .change_in(
-            caller.site_id,
-            id,
-            move |conversation, _messages, ids, view| {
-                if !bin.admits(&conversation) {
-                    return Err(not_found().into());
-                }
-                let before = conversation.clone();
-                let now = Utc::now();
-                let env = Env {
-                    now,
-                    fields: &prepared.fields,
-                    known: &prepared.known,
-                };
-                let outcome =
-                    apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
-                let change = intake::after_change(&prepared, view, &before, outcome, now)?;
-                flag.store(
-                    queue::frees_capacity(&before, &change.conversation),
-                    Ordering::Relaxed,
-                );
-                Ok(change)
-            },
-        )
+        .change_in(site, id, move |conversation, _messages, ids, view| {
+            if !bin.admits(&conversation) || !visible(&conversation) {
+                return Err(not_found().into());
+            }
+            let before = conversation.clone();
+            let now = Utc::now();
+            let env = Env {
+                now,
+                fields: &prepared.fields,
+                known: &prepared.known,
+            };
+            let outcome =
+                apply_command(conversation, Command::new(build(ids.message), actor), &env)?;
+            let change = intake::after_change(&prepared, view, &before, outcome, now)?;
+            flag.store(
+                queue::frees_capacity(&before, &change.conversation),
+                Ordering::Relaxed,
+            );
+            Ok(change)
+        })
         .await?;
     if frees.load(Ordering::Relaxed) {
         queue::run_logged(app, site).await;
