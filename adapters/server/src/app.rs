@@ -78,6 +78,7 @@ impl Deref for AppState {
         (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
         (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
         (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
+        (name = "reports", description = "Right now, volume, channel and efficiency reports from stored events"),
         (name = "portalConversations", description = "A contact's own conversations, for a portal back end (role portal)"),
         (name = "channelAccounts", description = "Channel accounts (v4, bare JSON; email accounts are the Email app's) and integration accounts"),
     )
@@ -109,6 +110,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::rules::router())
         .merge(crate::inbound::router())
         .merge(crate::portal::router())
+        .merge(crate::reports::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

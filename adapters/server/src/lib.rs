@@ -17,5 +17,6 @@ pub mod inbound;
 pub mod ops;
 pub mod people;
 pub mod portal;
+pub mod reports;
 pub mod rules;
 pub mod workers;

@@ -38,6 +38,7 @@ mod migrate;
 mod model;
 pub mod outbox;
 mod pipeline;
+mod reports;
 mod sites;
 mod sql;
 mod tags;
@@ -62,6 +63,7 @@ pub use junk::{JunkEmail, JunkEmails, JunkQuery};
 pub use migrate::latest_version;
 pub use model::*;
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
+pub use reports::{MessageMeta, ReportFilter, ReportRow};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 

@@ -13,13 +13,14 @@ mod buckets;
 mod stats;
 
 pub use buckets::{bucket_of, bucket_starts, end_of_last, Granularity, MAX_BUCKETS};
+/// The time zone type the buckets take (re-exported so callers need no chrono-tz of their own).
+pub use chrono_tz::Tz;
 pub use stats::Summary;
 
 use crate::model::{AgentId, Channel, ConversationId, Priority, SenderType, Status};
 use crate::sla::{OpenTime, SlaTarget};
 use crate::CoreResult;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
