@@ -115,3 +115,78 @@ fn round_robin_capacity_queue_and_release() {
         h.body
     );
 }
+
+#[test]
+fn department_filters_set_department_members() {
+    let s = Server::start();
+    let (a1, _) = s.agent("a1@example.com", "agent");
+    let (a2, _) = s.agent("a2@example.com", "agent");
+    let r = s.post("/api/v3/departments", &s.admin, json!({"name": "Sales"}));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let sales = r.json()["department"]["id"].as_str().unwrap().to_string();
+    let nobody = "00000000-0000-0000-0000-000000000001";
+    for (filters, field) in [
+        (
+            json!([{"departmentId": nobody, "agentIds": []}]),
+            "departmentFilters[0].departmentId",
+        ),
+        (
+            json!([{"departmentId": sales, "agentIds": [nobody]}]),
+            "departmentFilters[0].agentIds[0]",
+        ),
+        (
+            json!([{"departmentId": sales}]),
+            "departmentFilters[0].agentIds",
+        ),
+        (json!({}), "departmentFilters"),
+    ] {
+        let r = s.put(
+            &format!("{BASE}/autoAllocation"),
+            &s.admin,
+            json!({"enable": true, "departmentFilters": filters}),
+        );
+        assert_eq!(
+            (r.status, r.error_fields()),
+            (400, vec![field.to_string()]),
+            "{}",
+            r.body
+        );
+    }
+    // nothing was saved by the refused requests
+    let got = s.get(&format!("{BASE}/autoAllocation"), &s.admin).json();
+    assert_eq!(got["autoAllocationSetting"]["enable"], false);
+
+    let r = s.put(
+        &format!("{BASE}/autoAllocation"),
+        &s.admin,
+        json!({"maxNumberForAll": 2, "departmentFilters": [{"departmentId": sales, "agentIds": [a1, a2, a1]}]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json()["autoAllocationSetting"]["maxNumberForAllAgents"],
+        2
+    );
+    let d = s
+        .get(&format!("/api/v3/departments/{sales}"), &s.admin)
+        .json();
+    let mut members: Vec<String> = d["department"]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .collect();
+    members.sort();
+    let mut expected = vec![a1.clone(), a2.clone()];
+    expected.sort();
+    assert_eq!(members, expected);
+    let r = s.put(
+        &format!("{BASE}/autoAllocation"),
+        &s.admin,
+        json!({"departmentFilters": [{"departmentId": sales, "agentIds": [a2]}]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = s
+        .get(&format!("/api/v3/departments/{sales}"), &s.admin)
+        .json();
+    assert_eq!(d["department"]["members"], json!([a2]));
+}

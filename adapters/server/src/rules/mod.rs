@@ -6,6 +6,7 @@
 mod allocation;
 pub mod body;
 mod breaches;
+mod department_filters;
 pub mod intake;
 mod lists;
 pub mod queue;
