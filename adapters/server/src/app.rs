@@ -15,7 +15,8 @@ use crate::ops::metrics::Metrics;
 use anytime_store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use axum::Router;
 use std::any::Any;
 use std::ops::Deref;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -204,5 +206,11 @@ pub fn build(store: Store, config: ServeConfig) -> (Router, AppState) {
         .layer(PropagateRequestIdLayer::new(request_id))
         .layer(gated)
         .service(inner);
-    (Router::new().fallback_service(service), state)
+    let mut app = Router::new();
+    if let Some(dir) = &state.config.demo_dir {
+        app = app
+            .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
+            .nest_service("/demo/", ServeDir::new(dir));
+    }
+    (app.fallback_service(service), state)
 }

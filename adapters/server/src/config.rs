@@ -17,6 +17,8 @@ pub struct ServeConfig {
     pub smtp_relay: Option<String>,
     /// Pause between background worker rounds (stay timers), in milliseconds.
     pub worker_interval_ms: u64,
+    /// Static files served at `/demo` (the web demo), when present.
+    pub demo_dir: Option<PathBuf>,
 }
 
 impl ServeConfig {
@@ -32,6 +34,7 @@ impl ServeConfig {
             public_url: None,
             smtp_relay: None,
             worker_interval_ms: 5_000,
+            demo_dir: None,
         }
     }
 }

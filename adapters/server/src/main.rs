@@ -82,6 +82,10 @@ struct ServeArgs {
     /// Pause between background worker rounds (stay timers), in milliseconds.
     #[arg(long, env = "ANYTIME_WORKER_INTERVAL_MS", default_value_t = 5_000)]
     worker_interval_ms: u64,
+    /// The built web demo to serve at `/demo`; default `./web-demo` when it holds
+    /// `index.html` (run from the repository root).
+    #[arg(long, env = "ANYTIME_DEMO_DIR")]
+    demo_dir: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -96,6 +100,10 @@ impl ServeArgs {
         config.smtp_relay = self.smtp_relay;
         config.public_url = self.public_url;
         config.worker_interval_ms = self.worker_interval_ms;
+        config.demo_dir = self.demo_dir.or_else(|| {
+            let default = PathBuf::from("web-demo");
+            default.join("index.html").is_file().then_some(default)
+        });
         config
     }
 }

@@ -119,7 +119,7 @@ fn blocked_senders_are_validated_upserted_filtered_and_deleted_by_email() {
     );
 }
 
-/// Puts a junk email straight into the database (the inbound pipeline does not exist yet).
+/// Puts a junk email straight into the database (without a Message-ID).
 fn junk(s: &Server, subject: &str, from: &str, time: &str) -> i64 {
     let db = rusqlite::Connection::open(s.db()).unwrap();
     db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
@@ -181,9 +181,6 @@ fn junk_emails_are_listed_by_time_and_keywords_marked_read_and_deleted() {
     let r = s.put(&format!("{JUNK}/{old}"), &s.admin, json!({"subject": "x"}));
     assert_eq!(r.status, 400, "{}", r.body);
 
-    let r = s.post(&format!("{JUNK}/{old}/notJunk"), &s.admin, json!({}));
-    assert_eq!(r.status, 501, "{}", r.body);
-    assert!(r.body.contains("inbound email pipeline"), "{}", r.body);
     assert_eq!(
         s.post(&format!("{JUNK}/9999/notJunk"), &s.admin, json!({}))
             .status,
@@ -199,6 +196,43 @@ fn junk_emails_are_listed_by_time_and_keywords_marked_read_and_deleted() {
     assert_eq!(s.delete(&format!("{JUNK}/{old}"), &s.admin).status, 204);
     assert_eq!(s.get(&format!("{JUNK}/{old}"), &s.admin).status, 404);
     assert_eq!(s.get(JUNK, &s.admin).json()["total"], 1);
+
+    // Not junk: the email becomes a conversation of its sender and leaves the junk list.
+    assert_eq!(
+        s.post(&format!("{JUNK}/{new}/notJunk"), &other, json!({}))
+            .status,
+        404
+    );
+    let r = s.post(&format!("{JUNK}/{new}/notJunk"), &s.admin, json!({}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["conversationId"].as_i64().expect("a conversation");
+    let c = s.get(&format!("/api/v3/anytime/conversations/{id}"), &s.admin);
+    assert_eq!(
+        c.json()["conversation"]["subject"],
+        "Lottery win",
+        "{}",
+        c.body
+    );
+    assert_eq!(c.json()["conversation"]["channel"], "email");
+    let contact = c.json()["conversation"]["contactId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let contact = s.get(&format!("/api/v3/contacts/{contact}"), &s.admin);
+    assert_eq!(
+        contact.json()["contact"]["email"],
+        "b@spam.test",
+        "{}",
+        contact.body
+    );
+    assert_eq!(contact.json()["contact"]["name"], "Spammer");
+    assert_eq!(s.get(&format!("{JUNK}/{new}"), &s.admin).status, 404);
+    assert_eq!(s.get(JUNK, &s.admin).json()["total"], 0);
+    assert_eq!(
+        s.post(&format!("{JUNK}/{new}/notJunk"), &s.admin, json!({}))
+            .status,
+        404
+    );
 }
 
 #[test]

@@ -9,6 +9,9 @@ use crate::TxView;
 use anytime_core::conversation::Message;
 use anytime_core::model::{Conversation, ConversationId, SiteId};
 
+/// History field of a conversation the bot draw gave to the bot.
+pub const BOT_HISTORY_FIELD: &str = "handledByBot";
+
 /// The write transaction handed to a [`crate::Conversations::batch`] closure.
 pub struct Batch<'t> {
     view: TxView<'t>,
@@ -20,16 +23,22 @@ impl<'t> Batch<'t> {
         &self.view
     }
 
-    /// Open conversations without an agent (the allocation queue's candidates), by id.
+    /// Open conversations without an agent (the allocation queue's candidates), by id; those
+    /// the bot took (history field [`BOT_HISTORY_FIELD`]) are not waiting for an agent.
     pub fn unassigned_open(&self) -> StoreResult<Vec<Conversation>> {
         let mut stmt = self.view.tx.prepare_cached(
             "SELECT snapshot FROM conversations
              WHERE site_id = ?1 AND is_deleted = 0 AND status <> 'closed'
                AND agent_assignee_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM conversation_history h
+                   WHERE h.site_id = conversations.site_id AND h.conversation_id = conversations.id
+                     AND json_extract(h.entry, '$.field') = ?2)
              ORDER BY id",
         )?;
         let rows = stmt
-            .query_map([&self.view.site], |r| r.get::<_, String>(0))?
+            .query_map((&self.view.site, BOT_HISTORY_FIELD), |r| {
+                r.get::<_, String>(0)
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.iter()
             .map(|t| {

@@ -267,6 +267,73 @@ pub(crate) fn load_messages(
     json_rows(&mut stmt, (site, id.0))
 }
 
+/// [`Conversations::create_in`] inside a caller's transaction (the inbound pipeline).
+pub(crate) fn create_tx(
+    tx: &Transaction<'_>,
+    site: anytime_core::model::SiteId,
+    decide: impl FnOnce(NextIds, &TxView<'_>) -> StoreResult<ConversationChange>,
+) -> StoreResult<ConversationChange> {
+    let site_id = site.0;
+    let site = site.to_string();
+    let conversation = ConversationId(next_site_number(tx, site_id, "conversation")?);
+    let message = MessageId(peek_number(tx, &site, "message")?);
+    let view = TxView {
+        tx,
+        site: site.clone(),
+    };
+    let change = decide(
+        NextIds {
+            conversation,
+            message,
+        },
+        &view,
+    )?;
+    save(tx, &site, &change)?;
+    Ok(change)
+}
+
+/// [`Conversations::change_in`] inside a caller's transaction (the inbound pipeline).
+pub(crate) fn change_tx(
+    tx: &Transaction<'_>,
+    site: anytime_core::model::SiteId,
+    id: ConversationId,
+    decide: impl FnOnce(
+        Conversation,
+        Vec<Message>,
+        NextIds,
+        &TxView<'_>,
+    ) -> StoreResult<ConversationChange>,
+) -> StoreResult<ConversationChange> {
+    let site = site.to_string();
+    let conversation = ok_or_not_found(load(tx, &site, id)?, "conversation")?;
+    let messages = load_messages(tx, &site, id)?;
+    let message = MessageId(peek_number(tx, &site, "message")?);
+    let view = TxView {
+        tx,
+        site: site.clone(),
+    };
+    let change = decide(
+        conversation,
+        messages,
+        NextIds {
+            conversation: id,
+            message,
+        },
+        &view,
+    )?;
+    save(tx, &site, &change)?;
+    Ok(change)
+}
+
+/// A stored conversation snapshot (the inbound pipeline reads thread candidates with it).
+pub(crate) fn load_snapshot(
+    conn: &Connection,
+    site: &str,
+    id: ConversationId,
+) -> StoreResult<Option<Conversation>> {
+    load(conn, site, id)
+}
+
 impl Conversations<'_> {
     /// Numbers a new conversation and persists what `decide` makes of it.
     pub async fn create(
@@ -297,27 +364,9 @@ impl Conversations<'_> {
         site: anytime_core::model::SiteId,
         decide: impl FnOnce(NextIds, &TxView<'_>) -> StoreResult<ConversationChange> + Send + 'static,
     ) -> StoreResult<ConversationChange> {
-        let site_id = site.0;
-        let site = site.to_string();
         self.store
             .db
-            .write(move |tx| {
-                let conversation = ConversationId(next_site_number(tx, site_id, "conversation")?);
-                let message = MessageId(peek_number(tx, &site, "message")?);
-                let view = TxView {
-                    tx,
-                    site: site.clone(),
-                };
-                let change = decide(
-                    NextIds {
-                        conversation,
-                        message,
-                    },
-                    &view,
-                )?;
-                save(tx, &site, &change)?;
-                Ok(change)
-            })
+            .write(move |tx| create_tx(tx, site, decide))
             .await
     }
 
@@ -335,29 +384,9 @@ impl Conversations<'_> {
             + Send
             + 'static,
     ) -> StoreResult<ConversationChange> {
-        let site = site.to_string();
         self.store
             .db
-            .write(move |tx| {
-                let conversation = ok_or_not_found(load(tx, &site, id)?, "conversation")?;
-                let messages = load_messages(tx, &site, id)?;
-                let message = MessageId(peek_number(tx, &site, "message")?);
-                let view = TxView {
-                    tx,
-                    site: site.clone(),
-                };
-                let change = decide(
-                    conversation,
-                    messages,
-                    NextIds {
-                        conversation: id,
-                        message,
-                    },
-                    &view,
-                )?;
-                save(tx, &site, &change)?;
-                Ok(change)
-            })
+            .write(move |tx| change_tx(tx, site, id, decide))
             .await
     }
 

@@ -6,7 +6,7 @@ use crate::sql::{like_pattern, ok_or_not_found, time_at};
 use crate::{time, Store};
 use anytime_core::model::SiteId;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -149,28 +149,31 @@ impl JunkEmails<'_> {
         let site = site.to_string();
         self.store
             .db
-            .write(move |tx| {
-                tx.prepare_cached(
-                    "INSERT INTO junk_emails (site_id, subject, time, name, from_address, to_list,
-                         cc_list, html_body, plain_body, email_account_id, is_read, attachments)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )?
-                .execute(rusqlite::params![
-                    site,
-                    email.subject,
-                    time::to_text(email.time),
-                    email.name,
-                    email.from,
-                    email.to,
-                    email.cc,
-                    email.html_body,
-                    email.plain_body,
-                    email.email_account_id,
-                    email.is_read,
-                    email.attachments.to_string(),
-                ])?;
-                Ok(tx.last_insert_rowid())
-            })
+            .write(move |tx| insert_tx(tx, &site, &email))
             .await
     }
+}
+
+/// [`JunkEmails::insert`] inside a caller's transaction (the inbound pipeline).
+pub(crate) fn insert_tx(tx: &Transaction<'_>, site: &str, email: &JunkEmail) -> StoreResult<i64> {
+    tx.prepare_cached(
+        "INSERT INTO junk_emails (site_id, subject, time, name, from_address, to_list,
+             cc_list, html_body, plain_body, email_account_id, is_read, attachments)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(rusqlite::params![
+        site,
+        email.subject,
+        time::to_text(email.time),
+        email.name,
+        email.from,
+        email.to,
+        email.cc,
+        email.html_body,
+        email.plain_body,
+        email.email_account_id,
+        email.is_read,
+        email.attachments.to_string(),
+    ])?;
+    Ok(tx.last_insert_rowid())
 }

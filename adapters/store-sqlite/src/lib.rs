@@ -33,6 +33,7 @@ mod documents;
 mod error;
 mod fields;
 mod filters;
+mod inbound;
 mod junk;
 mod migrate;
 mod model;
@@ -46,7 +47,7 @@ mod time;
 
 pub use agents::Agents;
 pub use attachments::{Attachment, Attachments};
-pub use batch::Batch;
+pub use batch::{Batch, BOT_HISTORY_FIELD};
 pub use breaches::{DueBreach, RecordedBreach};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
@@ -59,6 +60,7 @@ pub use documents::Documents;
 pub use error::{StoreError, StoreResult};
 pub use fields::{FieldMapping, Fields, StoredField};
 pub use filters::{Filter, FilterInput, Filters};
+pub use inbound::{Inbound, InboundTx, Rejection, SenderKey};
 pub use junk::{JunkEmail, JunkEmails, JunkQuery};
 pub use migrate::latest_version;
 pub use model::*;
@@ -116,6 +118,10 @@ impl Store {
 
     pub fn documents(&self) -> Documents<'_> {
         Documents { store: self }
+    }
+
+    pub fn inbound(&self) -> Inbound<'_> {
+        Inbound { store: self }
     }
 
     pub fn junk_emails(&self) -> JunkEmails<'_> {

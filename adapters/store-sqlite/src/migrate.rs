@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_rules_pipeline.sql")),
     (6, include_str!("../migrations/0006_junk_emails.sql")),
     (8, include_str!("../migrations/0008_sla_breaches.sql")),
+    (9, include_str!("../migrations/0009_inbound.sql")),
 ];
 
 /// The schema version this binary expects.

@@ -32,13 +32,78 @@ impl Token {
 /// A token and the 0-based character offset where it starts.
 pub(super) type Spanned = (Token, usize);
 
-/// Tokenizes `text`; the last token is always [`Token::End`] at its length in characters.
-/// Works on the string directly (no `Vec<char>`), counting characters for the positions.
-pub(super) fn tokenize(text: &str) -> Result<Vec<Spanned>, ParseError> {
-    if text.is_ascii() {
-        return tokenize_ascii(text.as_bytes());
+/// Tokens read one at a time: the parser never needs more than one token of look-ahead, so
+/// the common ASCII case lexes on the fly without a token list. After [`Token::End`] or an
+/// error, every call gives the same again.
+pub(super) enum Lexer<'a> {
+    Ascii(AsciiLexer<'a>),
+    List(ListLexer),
+}
+
+impl<'a> Lexer<'a> {
+    /// The lexer for `text`: bytes for ASCII text, characters otherwise.
+    pub(super) fn new(text: &'a str) -> Self {
+        if text.is_ascii() {
+            return Lexer::Ascii(AsciiLexer {
+                bytes: text.as_bytes(),
+                i: 0,
+            });
+        }
+        Lexer::List(match tokenize_chars(text) {
+            Ok(tokens) => ListLexer {
+                tokens,
+                next: 0,
+                error: None,
+            },
+            Err(e) => ListLexer {
+                tokens: Vec::new(),
+                next: 0,
+                error: Some(e),
+            },
+        })
     }
-    tokenize_chars(text)
+
+    pub(super) fn next_token(&mut self) -> Result<Spanned, ParseError> {
+        match self {
+            Lexer::Ascii(lexer) => lexer.next_token(),
+            Lexer::List(lexer) => lexer.next_token(),
+        }
+    }
+
+    /// The first lexical error from here to the end, if any: a parse error is reported only
+    /// when the whole text lexes, as if it had been tokenized up front.
+    pub(super) fn rest_error(&mut self) -> Option<ParseError> {
+        loop {
+            match self.next_token() {
+                Ok((Token::End, _)) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(e),
+            }
+        }
+    }
+}
+
+/// Tokens lexed up front (the non-ASCII path), or the lexical error the text has.
+pub(super) struct ListLexer {
+    tokens: Vec<Spanned>,
+    next: usize,
+    error: Option<ParseError>,
+}
+
+impl ListLexer {
+    fn next_token(&mut self) -> Result<Spanned, ParseError> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let token = self
+            .tokens
+            .get(self.next)
+            .or(self.tokens.last())
+            .copied()
+            .unwrap_or((Token::End, 0));
+        self.next += 1;
+        Ok(token)
+    }
 }
 
 /// The general path, for text with non-ASCII characters.
@@ -116,15 +181,25 @@ fn tokenize_chars(text: &str) -> Result<Vec<Spanned>, ParseError> {
 
 /// The common case: ASCII text, where byte offsets are character offsets. Same tokens and
 /// errors as the general path (a property test checks they agree).
-fn tokenize_ascii(bytes: &[u8]) -> Result<Vec<Spanned>, ParseError> {
-    let mut tokens = Vec::with_capacity(bytes.len() / 2 + 1);
-    let mut i = 0;
-    while i < bytes.len() {
+pub(super) struct AsciiLexer<'a> {
+    bytes: &'a [u8],
+    i: usize,
+}
+
+impl AsciiLexer<'_> {
+    fn next_token(&mut self) -> Result<Spanned, ParseError> {
+        let bytes = self.bytes;
+        let mut i = self.i;
+        // Exactly the ASCII characters `char::is_whitespace` accepts.
+        while let Some(b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') = bytes.get(i) {
+            i += 1;
+        }
         let start = i;
-        let b = bytes[i];
-        match b {
-            // Exactly the ASCII characters `char::is_whitespace` accepts.
-            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => i += 1,
+        let Some(&b) = bytes.get(i) else {
+            self.i = i;
+            return Ok((Token::End, bytes.len()));
+        };
+        let token = match b {
             b'0'..=b'9' => {
                 let mut value: Option<usize> = Some(0);
                 while let Some(d @ b'0'..=b'9') = bytes.get(i) {
@@ -133,20 +208,21 @@ fn tokenize_ascii(bytes: &[u8]) -> Result<Vec<Spanned>, ParseError> {
                         .and_then(|v| v.checked_add(usize::from(d - b'0')));
                     i += 1;
                 }
-                tokens.push((Token::Number(value), start));
+                Token::Number(value)
             }
             b'a'..=b'z' | b'A'..=b'Z' => {
                 while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
                     i += 1;
                 }
                 let word = &bytes[start..i];
-                let token = if word.eq_ignore_ascii_case(b"and") {
+                if word.eq_ignore_ascii_case(b"and") {
                     Token::And
                 } else if word.eq_ignore_ascii_case(b"or") {
                     Token::Or
                 } else if word.eq_ignore_ascii_case(b"not") {
                     Token::Not
                 } else {
+                    self.i = start;
                     return Err(ParseError::new(
                         start,
                         format!(
@@ -154,27 +230,27 @@ fn tokenize_ascii(bytes: &[u8]) -> Result<Vec<Spanned>, ParseError> {
                             String::from_utf8_lossy(word)
                         ),
                     ));
-                };
-                tokens.push((token, start));
+                }
             }
             b'(' => {
-                tokens.push((Token::Open, start));
                 i += 1;
+                Token::Open
             }
             b')' => {
-                tokens.push((Token::Close, start));
                 i += 1;
+                Token::Close
             }
             other => {
+                self.i = start;
                 return Err(ParseError::new(
                     start,
                     format!("unexpected character `{}`", char::from(other)),
-                ))
+                ));
             }
-        }
+        };
+        self.i = i;
+        Ok((token, start))
     }
-    tokens.push((Token::End, bytes.len()));
-    Ok(tokens)
 }
 
 /// ASCII first: the Unicode tables are only consulted for non-ASCII characters.
@@ -192,7 +268,20 @@ mod tests {
         fn ascii_fast_path_agrees_with_the_general_one(
             text in "[ \t\n\x0b\x0c\r()0-9aAnNdDoOrRtTxX!#]{0,40}"
         ) {
-            prop_assert_eq!(tokenize_ascii(text.as_bytes()), tokenize_chars(&text));
+            let mut lexer = AsciiLexer { bytes: text.as_bytes(), i: 0 };
+            let mut ascii = Vec::new();
+            let ascii = loop {
+                match lexer.next_token() {
+                    Ok(token) => {
+                        ascii.push(token);
+                        if token.0 == Token::End {
+                            break Ok(ascii);
+                        }
+                    }
+                    Err(e) => break Err(e),
+                }
+            };
+            prop_assert_eq!(ascii, tokenize_chars(&text));
         }
     }
 }

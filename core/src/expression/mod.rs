@@ -5,7 +5,7 @@
 //! `Display` prints the canonical form, and parsing a canonical form gives it back unchanged.
 //!
 //! ```
-//! use anytime_core::expression::{parse, Expr};
+//! use anytime_core::expression::parse;
 //! let expr = parse("1 or (2 and not 3)", 3).unwrap();
 //! assert_eq!(expr.to_string(), "1 OR 2 AND NOT 3");
 //! assert!(expr.eval(&[false, true, false]));
@@ -18,174 +18,17 @@ mod parser;
 mod proptests;
 #[cfg(test)]
 mod tests;
+mod tree;
 
 use crate::{CoreError, CoreResult, ErrorDetail};
 use serde::{Deserialize, Serialize};
-use std::fmt;
+
+pub use tree::{Expr, ExprRef, Shape};
 
 /// Longest accepted expression, in characters.
 pub const MAX_LENGTH: usize = 1_000;
 /// Most parentheses and NOTs that may enclose any condition number.
 pub const MAX_DEPTH: usize = 32;
-
-/// A parsed expression. The parser keeps trees normalized: `And`/`Or` have at least two
-/// items and never directly contain an item of their own kind (`1 OR (2 OR 3)` is one `Or`
-/// of three), so equal meanings written with different redundant parentheses give equal trees.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Expr {
-    /// A condition by its 1-based position in the rule's list.
-    Index(usize),
-    Not(Box<Expr>),
-    And(Vec<Expr>),
-    Or(Vec<Expr>),
-}
-
-impl Expr {
-    /// The conjunction of `items`, flattening nested `And`s; a single item is returned as is.
-    pub fn and(items: Vec<Expr>) -> Expr {
-        Self::join(items, true)
-    }
-
-    /// The disjunction of `items`, flattening nested `Or`s; a single item is returned as is.
-    pub fn or(items: Vec<Expr>) -> Expr {
-        Self::join(items, false)
-    }
-
-    fn join(mut items: Vec<Expr>, conjunction: bool) -> Expr {
-        let nested = |e: &Expr| match e {
-            Expr::And(_) => conjunction,
-            Expr::Or(_) => !conjunction,
-            _ => false,
-        };
-        if items.len() > 1 && !items.iter().any(nested) {
-            // Already flat: keep the list (the parser's common case).
-            return if conjunction {
-                Expr::And(items)
-            } else {
-                Expr::Or(items)
-            };
-        }
-        if items.len() == 1 && !nested(&items[0]) {
-            if let Some(only) = items.pop() {
-                return only;
-            }
-        }
-        let mut flat = Vec::with_capacity(items.len());
-        for item in items {
-            match item {
-                Expr::And(inner) if conjunction => flat.extend(inner),
-                Expr::Or(inner) if !conjunction => flat.extend(inner),
-                other => flat.push(other),
-            }
-        }
-        if flat.len() == 1 {
-            if let Some(only) = flat.pop() {
-                return only;
-            }
-        }
-        if conjunction {
-            Expr::And(flat)
-        } else {
-            Expr::Or(flat)
-        }
-    }
-
-    /// The expression's value given each condition's result (`results[0]` is condition 1).
-    /// A number beyond `results` counts as false; [`parse`] never produces one.
-    pub fn eval(&self, results: &[bool]) -> bool {
-        match self {
-            Expr::Index(n) => n
-                .checked_sub(1)
-                .and_then(|i| results.get(i))
-                .copied()
-                .unwrap_or(false),
-            Expr::Not(inner) => !inner.eval(results),
-            Expr::And(items) => items.iter().all(|e| e.eval(results)),
-            Expr::Or(items) => items.iter().any(|e| e.eval(results)),
-        }
-    }
-
-    /// The length of the canonical form (`to_string().len()`, all ASCII) without printing it.
-    pub fn canonical_len(&self) -> usize {
-        fn digits(mut n: usize) -> usize {
-            let mut d = 1;
-            while n >= 10 {
-                n /= 10;
-                d += 1;
-            }
-            d
-        }
-        let joined = |items: &[Expr], separator: usize, wrap: &dyn Fn(&Expr) -> bool| {
-            items
-                .iter()
-                .map(|e| e.canonical_len() + if wrap(e) { 2 } else { 0 })
-                .sum::<usize>()
-                + separator * items.len().saturating_sub(1)
-        };
-        match self {
-            Expr::Index(n) => digits(*n),
-            Expr::Not(inner) => {
-                4 + inner.canonical_len()
-                    + if matches!(**inner, Expr::And(_) | Expr::Or(_)) {
-                        2
-                    } else {
-                        0
-                    }
-            }
-            Expr::And(items) => joined(items, 5, &|e| matches!(e, Expr::Or(_) | Expr::And(_))),
-            Expr::Or(items) => joined(items, 4, &|e| matches!(e, Expr::Or(_))),
-        }
-    }
-
-    /// The highest condition number used (0 for none).
-    pub fn max_index(&self) -> usize {
-        match self {
-            Expr::Index(n) => *n,
-            Expr::Not(inner) => inner.max_index(),
-            Expr::And(items) | Expr::Or(items) => {
-                items.iter().map(Expr::max_index).max().unwrap_or(0)
-            }
-        }
-    }
-}
-
-/// The canonical form: numbers, upper-case keywords, single spaces, and parentheses only
-/// where precedence requires them (an `Or` inside an `And` or under `NOT`, an `And` under
-/// `NOT`).
-impl fmt::Display for Expr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Expr::Index(n) => write!(f, "{n}"),
-            Expr::Not(inner) => match **inner {
-                Expr::And(_) | Expr::Or(_) => write!(f, "NOT ({inner})"),
-                _ => write!(f, "NOT {inner}"),
-            },
-            Expr::And(items) => write_joined(f, items, " AND ", |e| {
-                matches!(e, Expr::Or(_) | Expr::And(_))
-            }),
-            Expr::Or(items) => write_joined(f, items, " OR ", |e| matches!(e, Expr::Or(_))),
-        }
-    }
-}
-
-fn write_joined(
-    f: &mut fmt::Formatter<'_>,
-    items: &[Expr],
-    separator: &str,
-    needs_parentheses: impl Fn(&Expr) -> bool,
-) -> fmt::Result {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            f.write_str(separator)?;
-        }
-        if needs_parentheses(item) {
-            write!(f, "({item})")?;
-        } else {
-            write!(f, "{item}")?;
-        }
-    }
-    Ok(())
-}
 
 /// A fault in the text: where (0-based character offset) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,8 +73,7 @@ pub fn parse_raw(text: &str, condition_count: usize) -> Result<Expr, ParseError>
             format!("longer than {MAX_LENGTH} characters"),
         ));
     }
-    let tokens = lexer::tokenize(text)?;
-    let expr = parser::Parser::new(&tokens, condition_count).parse()?;
+    let expr = parser::Parser::parse(text, condition_count)?;
     // Compact input (`1or2or3…`) can print longer than it was written; a canonical form
     // over the limit would not parse back, so such input is refused as a whole (found by
     // the fuzz target).

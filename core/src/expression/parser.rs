@@ -1,97 +1,123 @@
 //! Recursive descent over the grammar of SPEC §5.1:
 //! `expr := term (OR term)* ; term := factor (AND factor)* ; factor := NOT factor | '(' expr ')' | INTEGER`.
 //! Recursion happens only in `factor`, and only after the depth check, so no input can
-//! exhaust the stack.
+//! exhaust the stack. Nodes are appended in post-order as they complete (see `tree`), so a
+//! parse allocates one node array and nothing per operator.
 
-use super::lexer::{Spanned, Token};
-use super::{Expr, ParseError, MAX_DEPTH};
+use super::lexer::{Lexer, Spanned, Token};
+use super::tree::{absorb, Expr, Node};
+use super::{ParseError, MAX_DEPTH};
 
 pub(super) struct Parser<'a> {
-    tokens: &'a [Spanned],
-    next: usize,
+    lexer: Lexer<'a>,
+    /// The next token, not yet consumed.
+    ahead: Spanned,
+    nodes: Vec<Node>,
     condition_count: usize,
 }
 
+/// A fault and whether the lexer found it (lexical faults come first, see `Lexer::rest_error`).
+type Fault = (ParseError, bool);
+
 impl<'a> Parser<'a> {
-    pub(super) fn new(tokens: &'a [Spanned], condition_count: usize) -> Self {
-        Self {
-            tokens,
-            next: 0,
+    /// Parses all of `text`.
+    pub(super) fn parse(text: &'a str, condition_count: usize) -> Result<Expr, ParseError> {
+        let mut lexer = Lexer::new(text);
+        let ahead = lexer.next_token()?;
+        let mut parser = Parser {
+            lexer,
+            ahead,
+            // Every node but a NOT stands for at least two characters.
+            nodes: Vec::with_capacity(text.len() / 2 + 1),
             condition_count,
+        };
+        match parser.whole() {
+            Ok(()) => Ok(Expr {
+                nodes: parser.nodes,
+            }),
+            Err((e, true)) => Err(e),
+            Err((e, false)) => Err(parser.lexer.rest_error().unwrap_or(e)),
         }
     }
 
-    /// Parses the whole token list.
-    pub(super) fn parse(mut self) -> Result<Expr, ParseError> {
-        let expr = self.expr(0)?;
-        match self.peek() {
-            (Token::End, _) => Ok(expr),
-            (Token::Close, at) => Err(ParseError::new(at, "')' without a matching '('")),
-            (token, at) => Err(ParseError::new(
+    fn whole(&mut self) -> Result<(), Fault> {
+        self.expr(0)?;
+        match self.ahead {
+            (Token::End, _) => Ok(()),
+            (Token::Close, at) => Err(syntax(at, "')' without a matching '('")),
+            (token, at) => Err(syntax(
                 at,
                 format!("expected AND, OR or the end, found {}", token.describe()),
             )),
         }
     }
 
-    fn peek(&self) -> Spanned {
-        self.tokens
-            .get(self.next)
-            .copied()
-            .unwrap_or((Token::End, self.tokens.last().map_or(0, |t| t.1)))
+    fn bump(&mut self) -> Result<Spanned, Fault> {
+        let token = self.ahead;
+        if token.0 != Token::End {
+            self.ahead = self.lexer.next_token().map_err(|e| (e, true))?;
+        }
+        Ok(token)
     }
 
-    fn bump(&mut self) -> Spanned {
-        let token = self.peek();
-        if self.next < self.tokens.len() {
-            self.next += 1;
-        }
-        token
+    fn expr(&mut self, depth: usize) -> Result<(), Fault> {
+        self.list(depth, false)
     }
 
-    // A lone term or factor is returned as is: no list is allocated for the common case of
-    // a leaf, which keeps parsing allocation-light.
-    fn expr(&mut self, depth: usize) -> Result<Expr, ParseError> {
-        let first = self.term(depth)?;
-        if self.peek().0 != Token::Or {
-            return Ok(first);
+    /// `term (OR term)*` when `conjunction` is false, `factor (AND factor)*` when true. A lone
+    /// item stays as it is; a list becomes one operator node over its items.
+    fn list(&mut self, depth: usize, conjunction: bool) -> Result<(), Fault> {
+        let separator = if conjunction { Token::And } else { Token::Or };
+        let start = self.nodes.len();
+        self.item(depth, conjunction)?;
+        if self.ahead.0 != separator {
+            return Ok(());
         }
-        let mut terms = Vec::with_capacity(4);
-        terms.push(first);
-        while self.peek().0 == Token::Or {
-            self.bump();
-            terms.push(self.term(depth)?);
+        let mut arity = absorb(&mut self.nodes, start, conjunction);
+        while self.ahead.0 == separator {
+            self.bump()?;
+            let item_start = self.nodes.len();
+            self.item(depth, conjunction)?;
+            arity += absorb(&mut self.nodes, item_start, conjunction);
         }
-        Ok(Expr::or(terms))
+        let size = (self.nodes.len() - start + 1) as u32;
+        self.nodes.push(if conjunction {
+            Node::And { arity, size }
+        } else {
+            Node::Or { arity, size }
+        });
+        Ok(())
     }
 
-    fn term(&mut self, depth: usize) -> Result<Expr, ParseError> {
-        let first = self.factor(depth)?;
-        if self.peek().0 != Token::And {
-            return Ok(first);
+    fn item(&mut self, depth: usize, conjunction: bool) -> Result<(), Fault> {
+        if conjunction {
+            self.factor(depth)
+        } else {
+            self.list(depth, true)
         }
-        let mut factors = Vec::with_capacity(4);
-        factors.push(first);
-        while self.peek().0 == Token::And {
-            self.bump();
-            factors.push(self.factor(depth)?);
-        }
-        Ok(Expr::and(factors))
     }
 
-    fn factor(&mut self, depth: usize) -> Result<Expr, ParseError> {
-        match self.bump() {
-            (Token::Number(n), at) => self.index(n, at),
+    fn factor(&mut self, depth: usize) -> Result<(), Fault> {
+        match self.bump()? {
+            (Token::Number(n), at) => {
+                let index = self.index(n, at)?;
+                self.nodes.push(Node::Index(index));
+                Ok(())
+            }
             (Token::Not, at) => {
-                Self::deeper(depth, at)?;
-                Ok(Expr::Not(Box::new(self.factor(depth + 1)?)))
+                deeper(depth, at)?;
+                let start = self.nodes.len();
+                self.factor(depth + 1)?;
+                let size = (self.nodes.len() - start + 1) as u32;
+                self.nodes.push(Node::Not { size });
+                Ok(())
             }
             (Token::Open, at) => {
-                Self::deeper(depth, at)?;
-                let inner = self.expr(depth + 1)?;
-                match self.bump() {
-                    (Token::Close, _) => Ok(inner),
-                    (token, close_at) => Err(ParseError::new(
+                deeper(depth, at)?;
+                self.expr(depth + 1)?;
+                match self.bump()? {
+                    (Token::Close, _) => Ok(()),
+                    (token, close_at) => Err(syntax(
                         close_at,
                         format!(
                             "expected ')' to close the '(' at position {at}, found {}",
@@ -100,7 +126,7 @@ impl<'a> Parser<'a> {
                     )),
                 }
             }
-            (token, at) => Err(ParseError::new(
+            (token, at) => Err(syntax(
                 at,
                 format!(
                     "expected a condition number, NOT or '(', found {}",
@@ -110,20 +136,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn deeper(depth: usize, at: usize) -> Result<(), ParseError> {
-        if depth >= MAX_DEPTH {
-            Err(ParseError::new(
-                at,
-                format!("nested more than {MAX_DEPTH} levels deep"),
-            ))
-        } else {
-            Ok(())
-        }
-    }
-
-    fn index(&self, n: Option<usize>, at: usize) -> Result<Expr, ParseError> {
+    fn index(&self, n: Option<usize>, at: usize) -> Result<usize, Fault> {
         match n {
-            Some(n) if (1..=self.condition_count).contains(&n) => Ok(Expr::Index(n)),
+            Some(n) if (1..=self.condition_count).contains(&n) => Ok(n),
             _ => {
                 let count = self.condition_count;
                 let range = match count {
@@ -135,8 +150,23 @@ impl<'a> Parser<'a> {
                     Some(n) => format!("condition {n} does not exist ({range})"),
                     None => format!("condition number too large ({range})"),
                 };
-                Err(ParseError::new(at, message))
+                Err(syntax(at, message))
             }
         }
+    }
+}
+
+fn syntax(at: usize, message: impl Into<String>) -> Fault {
+    (ParseError::new(at, message), false)
+}
+
+fn deeper(depth: usize, at: usize) -> Result<(), Fault> {
+    if depth >= MAX_DEPTH {
+        Err(syntax(
+            at,
+            format!("nested more than {MAX_DEPTH} levels deep"),
+        ))
+    } else {
+        Ok(())
     }
 }

@@ -6,16 +6,67 @@ use proptest::prelude::*;
 
 const COUNT: usize = 6;
 
-/// Normalized trees (the smart constructors flatten, as the parser does).
-fn tree() -> impl Strategy<Value = Expr> {
-    let leaf = (1..=COUNT).prop_map(Expr::Index);
+/// An independent reference: the plain recursive tree the flat form replaced, with its own
+/// evaluation and printing, so the properties compare the parser against it rather than
+/// against itself.
+#[derive(Debug, Clone)]
+enum Tree {
+    Index(usize),
+    Not(Box<Tree>),
+    And(Vec<Tree>),
+    Or(Vec<Tree>),
+}
+
+impl Tree {
+    fn eval(&self, results: &[bool]) -> bool {
+        match self {
+            Tree::Index(n) => results[n - 1],
+            Tree::Not(inner) => !inner.eval(results),
+            Tree::And(items) => items.iter().all(|e| e.eval(results)),
+            Tree::Or(items) => items.iter().any(|e| e.eval(results)),
+        }
+    }
+
+    /// Fully parenthesized, lower-case: any parser must read it back with the same meaning.
+    fn verbose(&self) -> String {
+        match self {
+            Tree::Index(n) => n.to_string(),
+            Tree::Not(inner) => format!("not ({})", inner.verbose()),
+            Tree::And(items) => join(items, " and "),
+            Tree::Or(items) => join(items, " or "),
+        }
+    }
+
+    /// The same tree through the smart constructors.
+    fn expr(&self) -> Expr {
+        match self {
+            Tree::Index(n) => Expr::index(*n),
+            Tree::Not(inner) => Expr::not(inner.expr()),
+            Tree::And(items) => Expr::and(items.iter().map(Tree::expr).collect()),
+            Tree::Or(items) => Expr::or(items.iter().map(Tree::expr).collect()),
+        }
+    }
+}
+
+fn join(items: &[Tree], separator: &str) -> String {
+    let parts: Vec<String> = items.iter().map(|e| format!("({})", e.verbose())).collect();
+    parts.join(separator)
+}
+
+fn reference() -> impl Strategy<Value = Tree> {
+    let leaf = (1..=COUNT).prop_map(Tree::Index);
     leaf.prop_recursive(6, 48, 4, |inner| {
         prop_oneof![
-            inner.clone().prop_map(|e| Expr::Not(Box::new(e))),
-            prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::and),
-            prop::collection::vec(inner, 2..4).prop_map(Expr::or),
+            inner.clone().prop_map(|e| Tree::Not(Box::new(e))),
+            prop::collection::vec(inner.clone(), 2..4).prop_map(Tree::And),
+            prop::collection::vec(inner, 2..4).prop_map(Tree::Or),
         ]
     })
+}
+
+/// Normalized expressions (the smart constructors flatten, as the parser does).
+fn tree() -> impl Strategy<Value = Expr> {
+    reference().prop_map(|t| t.expr())
 }
 
 /// Strings made mostly of the expression's own alphabet, so the parser's deeper paths are hit.
@@ -56,6 +107,17 @@ proptest! {
     fn parsing_preserves_meaning(e in tree(), results in prop::collection::vec(any::<bool>(), COUNT)) {
         let parsed = parse(&e.to_string(), COUNT).expect("canonical text parses");
         prop_assert_eq!(parsed.eval(&results), e.eval(&results));
+    }
+
+    #[test]
+    fn parsing_agrees_with_the_reference_tree(
+        t in reference(),
+        results in prop::collection::vec(any::<bool>(), COUNT),
+    ) {
+        let parsed = parse(&t.verbose(), COUNT).expect("parenthesized text parses");
+        prop_assert_eq!(parsed.eval(&results), t.eval(&results));
+        prop_assert_eq!(&parsed, &t.expr());
+        prop_assert_eq!(parsed.root().eval(&results), t.eval(&results));
     }
 
     #[test]

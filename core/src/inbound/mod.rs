@@ -36,7 +36,7 @@ pub use address::{domain_of, domain_suffixes, normalize_address};
 pub use blocked::{BlockIndex, BlockType, BlockedSender};
 pub use bot::{bot_draw, draw_bucket, fnv1a64};
 pub use config::{
-    InboundConfig, InboundRules, KnownMessage, ThreadCandidate, DEFAULT_FOLLOW_UP_DAYS,
+    BotShare, InboundConfig, InboundRules, KnownMessage, ThreadCandidate, DEFAULT_FOLLOW_UP_DAYS,
 };
 pub use decision::{Action, Decision, ThreadMatch};
 pub use message::{normalize_message_id, subject_tokens, Header, Headers, InboundMessage};

@@ -159,6 +159,14 @@ fn encode(d: &Doc) -> Value {
     json!({ "nextNumber": d.next, "accounts": d.accounts })
 }
 
+/// The site's email accounts as stored (passwords sealed): the mail adapter reads them.
+pub(crate) async fn stored(
+    app: &AppState,
+    site: anytime_core::model::SiteId,
+) -> ApiResult<Vec<Value>> {
+    Ok(decode(app.store.documents().get(site, EMAIL_ACCOUNTS).await?).accounts)
+}
+
 fn id_of(v: &Value) -> Option<&str> {
     v.get("id").and_then(Value::as_str)
 }

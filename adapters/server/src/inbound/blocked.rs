@@ -43,7 +43,7 @@ fn checked(email: String, block_type: BlockType) -> ApiResult<BlockedSender> {
     Ok(rule)
 }
 
-async fn read(app: &AppState, site: SiteId) -> ApiResult<Vec<BlockedSender>> {
+pub(super) async fn read(app: &AppState, site: SiteId) -> ApiResult<Vec<BlockedSender>> {
     body::as_list(app.store.documents().get(site, BLOCKED_SENDERS).await?)
         .into_iter()
         .map(|v| {

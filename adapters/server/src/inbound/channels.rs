@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::auth::{Admin, Staff};
 use crate::http::{created, no_content, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::rules::body::{self, Shape};
-use anytime_core::model::SiteId;
+use anytime_core::model::{Channel, SiteId};
 use anytime_store::StoreError;
 use axum::extract::State;
 use axum::response::Response;
@@ -28,18 +28,22 @@ use uuid::Uuid;
 pub const CHANNEL_KEY: &str = "channel";
 const CHANNEL_ACCOUNTS: &str = "channelAccounts";
 const EMAIL_APP: &str = "Email";
-/// Channel apps an account may belong to (seed 003 names the first five "etc.").
-const APPS: &[&str] = &[
-    "Email",
-    "Facebook",
-    "Twitter",
-    "WeChat",
-    "WhatsApp",
-    "Instagram",
-    "Telegram",
-    "Line",
-    "SMS",
+/// Channel apps an account may belong to: seed 003's, each one of the conversation
+/// channels of SPEC §4.1 (an app without a channel could not receive messages).
+const APPS: &[(&str, Channel)] = &[
+    ("Email", Channel::Email),
+    ("Facebook", Channel::Facebook),
+    ("Twitter", Channel::Twitter),
+    ("WeChat", Channel::Wechat),
+    ("WhatsApp", Channel::Whatsapp),
 ];
+
+/// The conversation channel of an app (`None` for an unknown app).
+pub fn channel_of(app: &str) -> Option<Channel> {
+    APPS.iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(app))
+        .map(|(_, c)| *c)
+}
 
 const SHAPE: Shape = Shape {
     wrappers: &["channelAccount"],
@@ -170,9 +174,12 @@ fn check(map: Map<String, Value>) -> ApiResult<Input> {
     let app_text = text(&map, "appId", 64)?;
     let app = APPS
         .iter()
-        .find(|a| a.eq_ignore_ascii_case(&app_text))
-        .copied()
-        .ok_or_else(|| ApiError::invalid("appId", format!("must be one of {}", APPS.join(", "))))?;
+        .find(|(a, _)| a.eq_ignore_ascii_case(&app_text))
+        .map(|(a, _)| *a)
+        .ok_or_else(|| {
+            let names: Vec<&str> = APPS.iter().map(|(a, _)| *a).collect();
+            ApiError::invalid("appId", format!("must be one of {}", names.join(", ")))
+        })?;
     let original_account_id = text(&map, "originalAccountId", 255)?;
     let name = text(&map, "name", 128)?;
     let screen_name = text(&map, "screenName", 128)?;

@@ -1,14 +1,15 @@
 //! Junk emails (SPEC §4.9): list (keywords, pageIndex, timeFrom, timeTo; no default time
-//! window), get, mark read/unread, delete. `notJunk` needs the inbound pipeline (§5.9) that
-//! turns an email into a conversation; until it exists the endpoint answers 501.
+//! window), get, mark read/unread, delete, and `notJunk`, which turns the email into a
+//! conversation through the inbound pipeline (§5.9) without the block check.
 
+use super::ingest::{self, Incoming};
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::http::{no_content, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, Page, PageLinks};
+use anytime_core::inbound::InboundMessage;
 use anytime_store::{JunkEmail, JunkQuery};
 use axum::extract::{OriginalUri, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -138,24 +139,45 @@ async fn delete(
     Ok(no_content())
 }
 
-/// Restore a junk email as a conversation. Not available yet: answers 501 (after checking
-/// the email exists) until the inbound email pipeline is built.
+/// Restore a junk email as a conversation (SPEC §4.9): the inbound pipeline without the
+/// block check; the junk email is removed in the same transaction.
 #[utoipa::path(post, path = "/api/v3/anytime/junkEmails/{id}/notJunk", tag = "junkEmails",
     params(("id" = i64, Path, description = "Junk email id")),
-    responses((status = 501, description = "Not implemented yet")))]
+    responses((status = 200, description = "`{\"conversationId\": …}` (null when the email was \
+        dropped, e.g. it is now from one of the site's own addresses)")))]
 async fn not_junk(
     Staff(caller): Staff,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Response> {
-    app.store.junk_emails().get(caller.site_id, id).await?;
-    let body = json!({"error": {
-        "code": "notImplemented",
-        "message": "restoring a junk email needs the inbound email pipeline, which this \
-                    server does not have yet; the junk email is unchanged",
-        "details": []
-    }});
-    Ok((StatusCode::NOT_IMPLEMENTED, Json(body)).into_response())
+) -> ApiResult<Json<Value>> {
+    let site = caller.site_id;
+    let junk = app.store.junk_emails().get(site, id).await?;
+    let message_id = app.store.inbound().junk_message_id(site, id).await?;
+    let via = ingest::email_account_by_number(&app, site, junk.email_account_id).await?;
+    let list = |s: &str| -> Vec<String> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let incoming = Incoming {
+        message: InboundMessage {
+            message_id,
+            from: junk.from.clone(),
+            to: list(&junk.to),
+            cc: list(&junk.cc),
+            subject: junk.subject.clone(),
+            text: Some(junk.plain_body.clone()),
+            html: Some(junk.html_body.clone()).filter(|h| !h.is_empty()),
+            ..Default::default()
+        },
+        sender_name: Some(junk.name.clone()),
+        attachments: junk.attachments.as_array().cloned().unwrap_or_default(),
+        restore_junk: Some(id),
+    };
+    let out = ingest::ingest(&app, site, &via, incoming).await?;
+    Ok(Json(json!({ "conversationId": out.conversation_id() })))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

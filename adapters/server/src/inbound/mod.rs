@@ -5,7 +5,11 @@
 
 mod accounts;
 mod blocked;
+mod channel_inbound;
 pub mod channels;
+pub mod ingest;
+#[cfg(test)]
+mod ingest_tests;
 mod junk;
 pub mod secrets;
 mod settings;
@@ -23,4 +27,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(accounts::router())
         .merge(channels::router())
+        .merge(channel_inbound::router())
 }

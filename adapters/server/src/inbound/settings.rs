@@ -52,6 +52,16 @@ pub(super) struct Stored {
     ingress_token: String,
 }
 
+impl Stored {
+    /// The site's own addresses these settings name: the hosted address and the sender
+    /// address (the loop guard drops mail from them).
+    pub(super) fn own_addresses(&self, inbound_domain: &str) -> Vec<String> {
+        let mut out = vec![format!("{}@{}", self.local_part, inbound_domain)];
+        out.extend(self.sender_address.clone());
+        out
+    }
+}
+
 fn random_hex(bytes: usize) -> String {
     (0..bytes)
         .map(|_| format!("{:02x}", rand::random::<u8>()))

@@ -131,6 +131,26 @@ pub(super) fn changed_state(
     Ok((stored != Some(&new_state)).then(|| (docs::ALLOCATION_STATE.to_string(), new_state)))
 }
 
+impl Prepared {
+    /// Whether any active agent is online (the bot draw of SPEC §5.9 uses another share
+    /// when nobody is).
+    pub fn any_agent_online(&self) -> bool {
+        self.agents
+            .iter()
+            .any(|a| a.is_active && a.status == anytime_core::model::AgentStatus::Online)
+    }
+}
+
+/// How a new conversation arrived, beyond the command: the receiving account's assignment,
+/// the bot draw and the message in play (inbound mail and channels; the API has none).
+#[derive(Debug, Clone, Default)]
+pub struct Via {
+    pub account: AccountAssignment,
+    pub to_bot: bool,
+    /// Contact and message for triggers (auto-reply suppression, placeholders).
+    pub context: Context,
+}
+
 /// Runs the new-conversation pipeline on the `create` command's outcome.
 pub fn admit_created(
     p: &Prepared,
@@ -138,6 +158,18 @@ pub fn admit_created(
     created: Outcome,
     explicit_assignee: bool,
     now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    admit_via(p, view, created, explicit_assignee, now, Via::default())
+}
+
+/// [`admit_created`] for a conversation that arrived through an account or channel.
+pub fn admit_via(
+    p: &Prepared,
+    view: &TxView<'_>,
+    created: Outcome,
+    explicit_assignee: bool,
+    now: DateTime<Utc>,
+    via: Via,
 ) -> StoreResult<ConversationChange> {
     let agents = agents_with_loads(p, view)?;
     let last_assignee_id = match created.conversation.contact_id {
@@ -151,7 +183,10 @@ pub fn admit_created(
         fields: &p.fields,
         known: &p.known,
     };
-    let ctx = context(now);
+    let ctx = Context {
+        now: Some(now),
+        ..via.context
+    };
     let arrival = Arrival {
         env: &env,
         people: People {
@@ -159,8 +194,8 @@ pub fn admit_created(
             departments: &p.departments,
         },
         context: &ctx,
-        account: AccountAssignment::default(),
-        to_bot: false,
+        account: via.account,
+        to_bot: via.to_bot,
         last_assignee_id,
         explicit_assignee,
     };
@@ -199,12 +234,23 @@ pub fn after_change(
     outcome: Outcome,
     now: DateTime<Utc>,
 ) -> StoreResult<ConversationChange> {
+    after_change_in(p, view, before, outcome, now, context(now))
+}
+
+/// [`after_change`] with the contact and message in play (an inbound reply).
+pub fn after_change_in(
+    p: &Prepared,
+    view: &TxView<'_>,
+    before: &anytime_core::model::Conversation,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+    ctx: Context,
+) -> StoreResult<ConversationChange> {
     let env = Env {
         now,
         fields: &p.fields,
         known: &p.known,
     };
-    let ctx = context(now);
     let run_env = RunEnv {
         env: &env,
         context: &ctx,
