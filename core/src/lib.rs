@@ -28,6 +28,7 @@ pub mod field_validation;
 pub mod inbound;
 pub mod intake;
 pub mod model;
+pub mod reports;
 pub mod routing;
 pub mod sla;
 pub mod trigger;

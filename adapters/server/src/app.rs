@@ -82,6 +82,9 @@ impl Deref for AppState {
         (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
         (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
         (name = "oauth", description = "OAuth 2.0: clients (admins), sign-in page, token, revocation, metadata"),
+        (name = "reports", description = "Right now, volume, channel and efficiency reports from stored events"),
+        (name = "portalConversations", description = "A contact's own conversations, for a portal back end (role portal)"),
+        (name = "channelAccounts", description = "Channel accounts (v4, bare JSON; email accounts are the Email app's) and integration accounts"),
     )
 )]
 struct ApiDoc;
@@ -95,6 +98,7 @@ pub fn aliases() -> Vec<Alias> {
             "/api/v3/anytime/routingRules/customRules",
         ),
         Alias::new("/api/v2/anytime/slaPolicies", "/api/v3/anytime/slaPolicies"),
+        Alias::new("/v4/ticketing", "/api/v4/ticketing"),
     ]
 }
 
@@ -110,6 +114,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::rules::router())
         .merge(crate::inbound::router())
         .merge(crate::oauth::router())
+        .merge(crate::portal::router())
+        .merge(crate::reports::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

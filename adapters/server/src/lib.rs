@@ -4,6 +4,7 @@
 pub mod app;
 pub mod attachments;
 pub mod auth;
+pub mod breach_worker;
 pub mod cli;
 pub mod config;
 pub mod conversations;
@@ -16,5 +17,7 @@ pub mod inbound;
 pub mod oauth;
 pub mod ops;
 pub mod people;
+pub mod portal;
+pub mod reports;
 pub mod rules;
 pub mod workers;

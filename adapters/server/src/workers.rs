@@ -24,6 +24,11 @@ pub async fn run(app: AppState) {
             Ok(n) => tracing::info!(fired = n, "stay timers fired"),
             Err(e) => tracing::warn!(error = %e, "stay timer round failed"),
         }
+        match crate::breach_worker::check_due_breaches(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(checked = n, "SLA due instants checked"),
+            Err(e) => tracing::warn!(error = %e, "SLA breach round failed"),
+        }
     }
 }
 

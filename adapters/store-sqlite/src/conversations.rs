@@ -125,7 +125,11 @@ pub(crate) fn fts_query(keywords: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-fn load(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Option<Conversation>> {
+pub(crate) fn load(
+    conn: &Connection,
+    site: &str,
+    id: ConversationId,
+) -> StoreResult<Option<Conversation>> {
     let text: Option<String> = conn
         .prepare_cached("SELECT snapshot FROM conversations WHERE site_id = ?1 AND id = ?2")?
         .query_row((site, id.0), |r| r.get(0))
@@ -257,6 +261,7 @@ pub(crate) fn save(
         .execute((site, c.id.0, entry))?;
     }
     crate::pipeline::save_extras(tx, site, c.id, &change.extras)?;
+    crate::breaches::sync_due(tx, site, c)?;
     Ok(())
 }
 
@@ -289,7 +294,11 @@ fn change_loaded(
     Ok(change)
 }
 
-fn load_messages(conn: &Connection, site: &str, id: ConversationId) -> StoreResult<Vec<Message>> {
+pub(crate) fn load_messages(
+    conn: &Connection,
+    site: &str,
+    id: ConversationId,
+) -> StoreResult<Vec<Message>> {
     let mut stmt = conn.prepare_cached(
         "SELECT body FROM messages WHERE site_id = ?1 AND conversation_id = ?2 ORDER BY time, id",
     )?;

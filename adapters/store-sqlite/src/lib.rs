@@ -21,10 +21,13 @@
 
 mod agents;
 mod attachments;
+mod batch;
+mod breaches;
 mod canned;
 mod conditions_sql;
 #[cfg(test)]
 mod conditions_sql_props;
+mod contact_conversations;
 mod contacts;
 mod conversations;
 mod db;
@@ -43,6 +46,7 @@ mod model;
 mod oauth;
 pub mod outbox;
 mod pipeline;
+mod reports;
 mod sites;
 mod sql;
 mod sql_functions;
@@ -51,6 +55,8 @@ mod time;
 
 pub use agents::Agents;
 pub use attachments::{Attachment, Attachments};
+pub use batch::{Batch, BOT_HISTORY_FIELD};
+pub use breaches::{DueBreach, RecordedBreach};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
 pub use conversations::{
@@ -74,6 +80,7 @@ pub use oauth::{
     RefreshOutcome, SignInAgent, TokenPair,
 };
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
+pub use reports::{MessageMeta, ReportFilter, ReportRow};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 pub use time::now;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../migrations/0007_filters_messages_drafts.sql"),
     ),
+    (8, include_str!("../migrations/0008_sla_breaches.sql")),
     (9, include_str!("../migrations/0009_inbound.sql")),
     (10, include_str!("../migrations/0010_oauth.sql")),
 ];

@@ -57,6 +57,8 @@ pub struct Extras {
     pub documents: Vec<(String, Value)>,
     /// Source, addresses and attachments of new messages.
     pub message_details: Vec<crate::NewMessageDetails>,
+    /// SLA breaches to record (those already recorded are ignored).
+    pub breaches: Vec<anytime_core::sla::Breach>,
 }
 
 /// Read access to the write transaction for the closure that computes a change.
@@ -258,6 +260,7 @@ pub(crate) fn save_extras(
         write_doc(tx, site, name, value)?;
     }
     crate::message_details::save(tx, site, id, &extras.message_details)?;
+    crate::breaches::record(tx, site, id, &extras.breaches)?;
     Ok(())
 }
 

@@ -8,6 +8,6 @@ mod drafts;
 mod handlers;
 mod includes;
 mod schemas;
-mod service;
+pub mod service;
 
 pub use handlers::router;

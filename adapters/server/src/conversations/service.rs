@@ -4,12 +4,15 @@ use super::details::CheckedExtras;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::http::{ApiError, ApiResult};
-use crate::rules::intake;
+use crate::rules::{intake, queue};
 use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Merge, Message};
 use anytime_core::field_validation::Known;
+use anytime_core::model::AgentId;
 use anytime_core::model::{Conversation, ConversationId, FieldSet, MessageId, SiteId};
 use anytime_core::CoreError;
 use anytime_store::{ConversationChange, NextIds, StoreResult, TxView};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// What the command may see: the site's agents and departments (for assignee checks) and
 /// its custom fields (values validated, required ones enforced on closing).
@@ -52,12 +55,32 @@ pub async fn create_with(
     extras: Option<CheckedExtras>,
     build: impl FnOnce(NextIds) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    let prepared = intake::prepare(app, caller.site_id).await?;
-    let actor = actor(&caller);
+    let extras = extras.map(|e| (e, caller.agent_id));
+    create_in(app, caller.site_id, actor(&caller), extras, build).await
+}
+
+/// [`create_with`] for any actor (a contact submitting through the portal).
+pub async fn create_as(
+    app: &AppState,
+    site: SiteId,
+    actor: Actor,
+    build: impl FnOnce(NextIds) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    create_in(app, site, actor, None, build).await
+}
+
+async fn create_in(
+    app: &AppState,
+    site: SiteId,
+    actor: Actor,
+    extras: Option<(CheckedExtras, AgentId)>,
+    build: impl FnOnce(NextIds) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    let prepared = intake::prepare(app, site).await?;
     Ok(app
         .store
         .conversations()
-        .create_in(caller.site_id, move |ids, view| {
+        .create_in(site, move |ids, view| {
             let conversation = Conversation {
                 id: ids.conversation,
                 ..Default::default()
@@ -72,11 +95,11 @@ pub async fn create_with(
             };
             let created = apply_command(conversation, Command::new(action, actor), &env)?;
             let mut change = intake::admit_created(&prepared, view, created, explicit, now)?;
-            if let Some(extras) = extras {
+            if let Some((extras, uploader)) = extras {
                 change
                     .extras
                     .message_details
-                    .push(extras.for_message(ids.message, caller.agent_id));
+                    .push(extras.for_message(ids.message, uploader));
             }
             Ok(change)
         })
@@ -91,7 +114,17 @@ pub async fn apply(
     bin: Bin,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    apply_in(app, caller, id, bin, None, build).await
+    apply_in(
+        app,
+        caller.site_id,
+        actor(&caller),
+        id,
+        bin,
+        None,
+        |_| true,
+        build,
+    )
+    .await
 }
 
 /// [`apply`] to a live conversation whose new message carries `extras`.
@@ -102,45 +135,84 @@ pub async fn apply_with(
     extras: Option<CheckedExtras>,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    apply_in(app, caller, id, Bin::Live, extras, build).await
+    let extras = extras.map(|e| (e, caller.agent_id));
+    let actor = actor(&caller);
+    apply_in(
+        app,
+        caller.site_id,
+        actor,
+        id,
+        Bin::Live,
+        extras,
+        |_| true,
+        build,
+    )
+    .await
 }
 
-async fn apply_in(
+/// [`apply`] for any actor, on a conversation `visible` admits (else 404) — the portal acts
+/// as a contact on that contact's conversations only.
+pub async fn apply_as(
     app: &AppState,
-    caller: Caller,
+    site: SiteId,
+    actor: Actor,
     id: ConversationId,
     bin: Bin,
-    extras: Option<CheckedExtras>,
+    visible: impl FnOnce(&Conversation) -> bool + Send + 'static,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    let prepared = intake::prepare(app, caller.site_id).await?;
-    let actor = actor(&caller);
-    Ok(app
+    apply_in(app, site, actor, id, bin, None, visible, build).await
+}
+
+#[allow(clippy::too_many_arguments)] // the three public entry points above name them
+async fn apply_in(
+    app: &AppState,
+    site: SiteId,
+    actor: Actor,
+    id: ConversationId,
+    bin: Bin,
+    extras: Option<(CheckedExtras, AgentId)>,
+    visible: impl FnOnce(&Conversation) -> bool + Send + 'static,
+    build: impl FnOnce(MessageId) -> Action + Send + 'static,
+) -> ApiResult<ConversationChange> {
+    let prepared = intake::prepare(app, site).await?;
+    // Set inside the transaction when the change may free an agent's capacity.
+    let frees = Arc::new(AtomicBool::new(false));
+    let flag = frees.clone();
+    let change = app
         .store
         .conversations()
-        .change_in(
-            caller.site_id,
-            id,
-            move |conversation, _messages, ids, view| {
-                let mut change = step(
-                    &prepared,
-                    view,
-                    conversation,
-                    bin,
-                    actor,
-                    build(ids.message),
-                )?;
-                let added = change.messages.iter().any(|m| m.id == ids.message);
-                if let Some(extras) = extras.filter(|_| added) {
-                    change
-                        .extras
-                        .message_details
-                        .push(extras.for_message(ids.message, caller.agent_id));
-                }
-                Ok(change)
-            },
-        )
-        .await?)
+        .change_in(site, id, move |conversation, _messages, ids, view| {
+            if !visible(&conversation) {
+                return Err(not_found().into());
+            }
+            let before = conversation.clone();
+            let mut change = step(
+                &prepared,
+                view,
+                conversation,
+                bin,
+                actor,
+                build(ids.message),
+            )?;
+            flag.store(
+                queue::frees_capacity(&before, &change.conversation),
+                Ordering::Relaxed,
+            );
+            let added = change.messages.iter().any(|m| m.id == ids.message);
+            if let Some((extras, uploader)) = extras.filter(|_| added) {
+                change
+                    .extras
+                    .message_details
+                    .push(extras.for_message(ids.message, uploader));
+            }
+            Ok(change)
+        })
+        .await?;
+    if frees.load(Ordering::Relaxed) {
+        queue::run_logged(app, site).await;
+    }
+    Ok(change)
 }
 
 /// [`apply`] to several live conversations in one transaction (batch update and delete):
@@ -153,24 +225,35 @@ pub async fn apply_each(
 ) -> ApiResult<Vec<ConversationChange>> {
     let prepared = intake::prepare(app, caller.site_id).await?;
     let actor = actor(&caller);
-    Ok(app
+    let frees = Arc::new(AtomicBool::new(false));
+    let flag = frees.clone();
+    let changes = app
         .store
         .conversations()
         .change_each_in(
             caller.site_id,
             ids,
             move |conversation, _messages, ids, view| {
-                step(
+                let before = conversation.clone();
+                let change = step(
                     &prepared,
                     view,
                     conversation,
                     Bin::Live,
                     actor,
                     build(ids.message),
-                )
+                )?;
+                if queue::frees_capacity(&before, &change.conversation) {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                Ok(change)
             },
         )
-        .await?)
+        .await?;
+    if frees.load(Ordering::Relaxed) {
+        queue::run_logged(app, caller.site_id).await;
+    }
+    Ok(changes)
 }
 
 /// One conversation's change inside the write: the command, then triggers and SLA.
@@ -267,6 +350,8 @@ pub async fn merge(
             },
         )
         .await?;
+    // The source is closed now: its agent may take a waiting conversation.
+    queue::run_logged(app, caller.site_id).await;
     Ok(target)
 }
 

@@ -125,6 +125,15 @@ impl RouteTable {
         if parts.iter().any(|p| p.is_empty()) && parts != [""] {
             return Resolution::NotFound;
         }
+        // Seed 003's custom methods: a last segment `{id}:verb` is served as `{id}/verb`,
+        // since the router cannot match inside a segment.
+        if let Some((id, verb)) = parts.last().and_then(|p| p.split_once(':')) {
+            if !id.is_empty() && !verb.is_empty() {
+                parts.pop();
+                parts.push(id);
+                parts.push(verb);
+            }
+        }
         let parts: Vec<&str> = match self.aliases.iter().find(|a| {
             a.from.len() <= parts.len()
                 && a.from
@@ -189,7 +198,7 @@ impl RouteTable {
                 allowed,
             };
         }
-        let mut canonical = String::with_capacity(path.len());
+        let mut canonical = String::with_capacity(path.len() + 1);
         for (seg, part) in route.segments.iter().zip(&parts) {
             canonical.push('/');
             match seg {
@@ -280,6 +289,29 @@ mod tests {
         assert_eq!(
             found(&t, Method::GET, "/api/v3/Anytime/Departments/x1"),
             "/api/v3/departments/x1"
+        );
+    }
+
+    #[test]
+    fn a_custom_method_suffix_is_a_segment() {
+        let mut t = table();
+        let path = "/api/v4/ticketing/channelAccounts/{id}/enableBot";
+        t.routes.push(Route {
+            template: path.into(),
+            segments: parse_template(path),
+            methods: vec![Method::POST],
+        });
+        assert_eq!(
+            found(
+                &t,
+                Method::POST,
+                "/api/v4/ticketing/channelaccounts/ab-12:ENABLEBOT"
+            ),
+            "/api/v4/ticketing/channelAccounts/ab-12/enableBot"
+        );
+        assert_eq!(
+            t.resolve(&Method::POST, "/api/v4/ticketing/channelAccounts/ab-12:"),
+            Resolution::NotFound
         );
     }
 

@@ -19,9 +19,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const EMAIL_ACCOUNTS: &str = "emailAccounts";
-const MASK: &str = "********";
-const SECRET_KEYS: &[&str] = &["password", "smtpPassword"];
+pub(super) const EMAIL_ACCOUNTS: &str = "emailAccounts";
+pub(super) const MASK: &str = "********";
+pub(super) const SECRET_KEYS: &[&str] = &["password", "smtpPassword"];
 const TYPES: &[&str] = &["imap", "exchange", "emailForwarding"];
 
 const SHAPE: Shape = Shape {
@@ -42,7 +42,7 @@ const SHAPE: Shape = Shape {
 };
 
 /// Checks the keys a create or update may set; `full` when every required key must be there.
-fn check(map: &Map<String, Value>, full: bool) -> ApiResult<()> {
+pub(super) fn check(map: &Map<String, Value>, full: bool) -> ApiResult<()> {
     fn text<'a>(
         map: &'a Map<String, Value>,
         k: &'static str,
@@ -98,7 +98,7 @@ fn check(map: &Map<String, Value>, full: bool) -> ApiResult<()> {
 }
 
 /// Replaces plain passwords (top level and in `serverInfo`) with their sealed form.
-fn seal(map: &mut Map<String, Value>, key: &[u8; 32]) -> ApiResult<()> {
+pub(super) fn seal(map: &mut Map<String, Value>, key: &[u8; 32]) -> ApiResult<()> {
     for k in SECRET_KEYS {
         if let Some(Value::String(p)) = map.get(*k) {
             let sealed = secrets::encrypt(key, p)?;
@@ -117,7 +117,7 @@ fn seal(map: &mut Map<String, Value>, key: &[u8; 32]) -> ApiResult<()> {
 }
 
 /// What a response shows: passwords masked, `forwardEmailTo` for forwarding accounts.
-fn view(account: &Value, hosted: &str) -> Value {
+pub(super) fn view(account: &Value, hosted: &str) -> Value {
     let mut v = account.clone();
     let mask = |m: &mut Map<String, Value>| {
         for k in SECRET_KEYS {
@@ -127,6 +127,8 @@ fn view(account: &Value, hosted: &str) -> Value {
         }
     };
     if let Some(m) = v.as_object_mut() {
+        // The channel-account view's own keys (bot settings) belong to the v4 view.
+        m.remove(super::channels::CHANNEL_KEY);
         mask(m);
         if let Some(Value::Object(info)) = m.get_mut("serverInfo") {
             mask(info);
@@ -138,12 +140,12 @@ fn view(account: &Value, hosted: &str) -> Value {
     v
 }
 
-struct Doc {
-    next: i64,
-    accounts: Vec<Value>,
+pub(super) struct Doc {
+    pub next: i64,
+    pub accounts: Vec<Value>,
 }
 
-fn decode(doc: Option<Value>) -> Doc {
+pub(super) fn decode(doc: Option<Value>) -> Doc {
     let next = doc
         .as_ref()
         .and_then(|d| d.get("nextNumber"))
@@ -169,24 +171,24 @@ fn id_of(v: &Value) -> Option<&str> {
     v.get("id").and_then(Value::as_str)
 }
 
-fn position(d: &Doc, id: &str) -> Result<usize, StoreError> {
+pub(super) fn position(d: &Doc, id: &str) -> Result<usize, StoreError> {
     d.accounts
         .iter()
         .position(|a| id_of(a) == Some(id))
         .ok_or(StoreError::not_found("email account"))
 }
 
-fn now() -> String {
+pub(super) fn now() -> String {
     anytime_store::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-async fn hosted(app: &AppState, site: anytime_core::model::SiteId) -> ApiResult<String> {
+pub(super) async fn hosted(app: &AppState, site: anytime_core::model::SiteId) -> ApiResult<String> {
     let s = super::settings::load(app, site).await?;
     Ok(format!("{}@{}", s.local_part, app.config.inbound_domain))
 }
 
 /// Runs `change` on the site's accounts in one transaction; returns its output.
-async fn edit<T: Send + 'static>(
+pub(super) async fn edit<T: Send + 'static>(
     app: &AppState,
     site: anytime_core::model::SiteId,
     change: impl FnOnce(&mut Doc) -> Result<T, StoreError> + Send + 'static,
@@ -253,24 +255,27 @@ async fn create(
     seal(&mut map, &secrets::key(&app.config.data_dir)?)?;
     let hosted = hosted(&app, caller.site_id).await?;
     let id = Uuid::new_v4().to_string();
-    let account = edit(&app, caller.site_id, move |d| {
-        let stamp = now();
-        let mut a = json!({
-            "id": id, "number": d.next, "displayName": "", "serverInfo": {},
-            "assignedDepartmentId": null, "assignedAgentId": null, "status": "unknown",
-            "lastError": null, "lastReceivedTime": null, "enable": true,
-            "isDefault": d.accounts.is_empty(), "deleteFromServer": false,
-            "createdTime": stamp, "updatedTime": stamp,
-        });
-        if let Some(m) = a.as_object_mut() {
-            m.extend(map);
-        }
-        d.next += 1;
-        d.accounts.push(a.clone());
-        Ok(a)
-    })
-    .await?;
+    let account = edit(&app, caller.site_id, move |d| Ok(add(d, id, map))).await?;
     Ok(created(json!({ "emailAccount": view(&account, &hosted) })))
+}
+
+/// Appends a new account numbered next (the first one is the default) with `map`'s keys over
+/// the defaults; returns it.
+pub(super) fn add(d: &mut Doc, id: String, map: Map<String, Value>) -> Value {
+    let stamp = now();
+    let mut a = json!({
+        "id": id, "number": d.next, "displayName": "", "serverInfo": {},
+        "assignedDepartmentId": null, "assignedAgentId": null, "status": "unknown",
+        "lastError": null, "lastReceivedTime": null, "enable": true,
+        "isDefault": d.accounts.is_empty(), "deleteFromServer": false,
+        "createdTime": stamp, "updatedTime": stamp,
+    });
+    if let Some(m) = a.as_object_mut() {
+        m.extend(map);
+    }
+    d.next += 1;
+    d.accounts.push(a.clone());
+    a
 }
 
 /// Update an email account (keys not sent keep their values; a password not sent, or sent
@@ -286,37 +291,47 @@ async fn update(
 ) -> ApiResult<Json<Value>> {
     let mut map = body::normalize(req, &SHAPE, "")?;
     check(&map, false)?;
-    let unmasked = |m: &mut Map<String, Value>| {
-        m.retain(|k, v| !(SECRET_KEYS.contains(&k.as_str()) && v == MASK))
-    };
-    unmasked(&mut map);
-    if let Some(Value::Object(info)) = map.get_mut("serverInfo") {
-        unmasked(info);
-    }
+    unmask(&mut map);
     seal(&mut map, &secrets::key(&app.config.data_dir)?)?;
     let hosted = hosted(&app, caller.site_id).await?;
     let account = edit(&app, caller.site_id, move |d| {
         let i = position(d, &id.to_string())?;
-        let a = &mut d.accounts[i];
-        if let Some(m) = a.as_object_mut() {
-            if let (Some(Value::Object(new)), Some(Value::Object(old))) =
-                (map.get_mut("serverInfo"), m.get("serverInfo"))
-            {
-                for k in SECRET_KEYS {
-                    if !new.contains_key(*k) {
-                        if let Some(p) = old.get(*k) {
-                            new.insert((*k).to_string(), p.clone());
-                        }
-                    }
-                }
-            }
-            m.extend(map);
-            m.insert("updatedTime".into(), json!(now()));
-        }
-        Ok(a.clone())
+        Ok(apply_update(&mut d.accounts[i], map))
     })
     .await?;
     Ok(Json(json!({ "emailAccount": view(&account, &hosted) })))
+}
+
+/// Drops passwords sent back as `"********"` (they keep the stored ones).
+pub(super) fn unmask(map: &mut Map<String, Value>) {
+    let unmasked = |m: &mut Map<String, Value>| {
+        m.retain(|k, v| !(SECRET_KEYS.contains(&k.as_str()) && v == MASK))
+    };
+    unmasked(map);
+    if let Some(Value::Object(info)) = map.get_mut("serverInfo") {
+        unmasked(info);
+    }
+}
+
+/// Sets `map`'s keys on the stored account; a new `serverInfo` keeps the stored passwords it
+/// does not carry. Returns the updated account.
+pub(super) fn apply_update(a: &mut Value, mut map: Map<String, Value>) -> Value {
+    if let Some(m) = a.as_object_mut() {
+        if let (Some(Value::Object(new)), Some(Value::Object(old))) =
+            (map.get_mut("serverInfo"), m.get("serverInfo"))
+        {
+            for k in SECRET_KEYS {
+                if !new.contains_key(*k) {
+                    if let Some(p) = old.get(*k) {
+                        new.insert((*k).to_string(), p.clone());
+                    }
+                }
+            }
+        }
+        m.extend(map);
+        m.insert("updatedTime".into(), json!(now()));
+    }
+    a.clone()
 }
 
 /// Enable or disable an account (`{"enable": bool}`). Admins only.
@@ -373,27 +388,30 @@ async fn delete(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
-    edit(&app, caller.site_id, move |d| {
-        let i = position(d, &id.to_string())?;
-        if d.accounts[i].get("enable").and_then(Value::as_bool) != Some(false) {
-            return Err(StoreError::conflict(
-                "disable the email account before deleting it",
-            ));
-        }
-        let removed = d.accounts.remove(i);
-        if removed.get("isDefault").and_then(Value::as_bool) == Some(true) {
-            let oldest = d
-                .accounts
-                .iter_mut()
-                .min_by_key(|a| a.get("number").and_then(Value::as_i64).unwrap_or(i64::MAX));
-            if let Some(a) = oldest {
-                a["isDefault"] = json!(true);
-            }
-        }
-        Ok(())
-    })
-    .await?;
+    edit(&app, caller.site_id, move |d| remove(d, &id.to_string())).await?;
     Ok(no_content())
+}
+
+/// Removes a disabled account (an enabled one → 409), promoting the oldest remaining
+/// account when the default goes.
+pub(super) fn remove(d: &mut Doc, id: &str) -> Result<(), StoreError> {
+    let i = position(d, id)?;
+    if d.accounts[i].get("enable").and_then(Value::as_bool) != Some(false) {
+        return Err(StoreError::conflict(
+            "disable the email account before deleting it",
+        ));
+    }
+    let removed = d.accounts.remove(i);
+    if removed.get("isDefault").and_then(Value::as_bool) == Some(true) {
+        let oldest = d
+            .accounts
+            .iter_mut()
+            .min_by_key(|a| a.get("number").and_then(Value::as_i64).unwrap_or(i64::MAX));
+        if let Some(a) = oldest {
+            a["isDefault"] = json!(true);
+        }
+    }
+    Ok(())
 }
 
 /// 422 with the failing side(s) named in `details[].field` (`incoming`, `outgoing`, `type`).

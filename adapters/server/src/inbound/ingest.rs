@@ -32,6 +32,9 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// History field marking a conversation the bot draw gave to the bot (SPEC §5.9 step 4).
+pub const BOT_FIELD: &str = anytime_store::BOT_HISTORY_FIELD;
+
 /// Longest subject kept (RFC 5322's line limit, as the API allows).
 const MAX_SUBJECT: usize = 998;
 
@@ -480,6 +483,16 @@ impl Plan<'_> {
                     p.any_agent_online(),
                 )
             });
+            if to_bot {
+                // Kept in the history: the allocation queue leaves the bot's conversations alone.
+                created.history.push(HistoryEntry::new(
+                    &Origin::of(Actor::System),
+                    now,
+                    BOT_FIELD,
+                    None,
+                    Some(FieldValue::Text("true".into())),
+                ));
+            }
             let via = Via {
                 account: self.via.assignment,
                 to_bot,

@@ -5,6 +5,8 @@
 
 mod accounts;
 mod blocked;
+mod channel_inbound;
+pub mod channels;
 pub mod delivery;
 pub mod ingest;
 #[cfg(test)]
@@ -28,4 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(accounts::router())
         .merge(raw::router())
+        .merge(channels::router())
+        .merge(channel_inbound::router())
 }

@@ -329,6 +329,8 @@ async fn update(
     ApiJson(req): ApiJson<UpdateAgent>,
 ) -> ApiResult<Json<AgentEnvelope>> {
     let agent = update_agent(&app, caller.site_id, AgentId(id), req).await?;
+    // Status, activity or departments may have changed who can take waiting conversations.
+    crate::rules::queue::run_logged(&app, caller.site_id).await;
     Ok(Json(AgentEnvelope {
         agent: agent.into(),
     }))
@@ -391,6 +393,7 @@ async fn set_status(
         .agents()
         .set_status(caller.site_id, AgentId(id), req.status.into())
         .await?;
+    crate::rules::queue::run_logged(&app, caller.site_id).await;
     Ok(Json(AgentEnvelope {
         agent: agent.into(),
     }))

@@ -36,6 +36,7 @@ const SHAPE: Shape = Shape {
         "agentPreferences",
         "excludePendingExternal",
         "excludeOnHold",
+        "departmentFilters",
     ],
 };
 
@@ -70,6 +71,7 @@ async fn edit(
         })
         .await?;
     app.rules.invalidate(site);
+    super::queue::run_logged(app, site).await;
     Ok(saved)
 }
 
@@ -94,13 +96,22 @@ async fn put(
     State(app): State<AppState>,
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Json<Value>> {
-    let keys = body::normalize(req, &SHAPE, "")?;
+    let mut keys = body::normalize(req, &SHAPE, "")?;
+    let filters = match keys.remove("departmentFilters") {
+        Some(v) => Some(super::department_filters::check(&app, caller.site_id, v).await?),
+        None => None,
+    };
     let saved = edit(&app, caller.site_id, move |current| {
         let mut map = current.as_object().cloned().unwrap_or_default();
         map.extend(keys);
         body::decode(map).map_err(super::lists::to_store)
     })
     .await?;
+    if let Some(filters) = filters {
+        super::department_filters::apply(&app, caller.site_id, filters).await?;
+        app.rules.invalidate(caller.site_id);
+        super::queue::run_logged(&app, caller.site_id).await;
+    }
     Ok(Json(json!({ "autoAllocationSetting": saved })))
 }
 

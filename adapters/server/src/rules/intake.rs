@@ -26,7 +26,7 @@ pub struct Prepared {
     pub rules: Arc<SiteRules>,
     pub fields: FieldSet,
     pub known: Known,
-    agents: Vec<Agent>,
+    pub(super) agents: Vec<Agent>,
     departments: Vec<Department>,
     caps: EmailCaps,
 }
@@ -46,14 +46,14 @@ pub async fn prepare(app: &AppState, site: SiteId) -> ApiResult<Prepared> {
     })
 }
 
-fn context(now: DateTime<Utc>) -> Context {
+pub(super) fn context(now: DateTime<Utc>) -> Context {
     Context {
         now: Some(now),
         ..Context::default()
     }
 }
 
-fn timeline(events: &[Event]) -> Vec<TimelineItem> {
+pub(super) fn timeline(events: &[Event]) -> Vec<TimelineItem> {
     events.iter().filter_map(Event::timeline_item).collect()
 }
 
@@ -204,6 +204,43 @@ fn agent_replies(
     }
 }
 
+/// The site's agents with their loads as of this transaction.
+pub(super) fn agents_with_loads(p: &Prepared, view: &TxView<'_>) -> StoreResult<Vec<Agent>> {
+    let loads = view.agent_loads()?;
+    Ok(p.agents
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            a.load = loads.get(&a.id).cloned().unwrap_or_default();
+            a
+        })
+        .collect())
+}
+
+/// The allocator's stored state (as stored, and ready to use).
+pub(super) fn allocation_state(
+    view: &TxView<'_>,
+) -> StoreResult<(Option<serde_json::Value>, AllocationState)> {
+    let stored = view.document(docs::ALLOCATION_STATE)?;
+    let mut state: AllocationState = match &stored {
+        Some(v) => serde_json::from_value(v.clone()).unwrap_or_default(),
+        None => AllocationState::default(),
+    };
+    // Loads are read from storage, so they already count every earlier allocation.
+    state.forget_added_load();
+    Ok((stored, state))
+}
+
+/// The state document to write, if it changed.
+pub(super) fn changed_state(
+    stored: Option<&serde_json::Value>,
+    state: &AllocationState,
+) -> StoreResult<Option<(String, serde_json::Value)>> {
+    let new_state =
+        serde_json::to_value(state).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    Ok((stored != Some(&new_state)).then(|| (docs::ALLOCATION_STATE.to_string(), new_state)))
+}
+
 impl Prepared {
     /// Whether any active agent is online (the bot draw of SPEC §5.9 uses another share
     /// when nobody is).
@@ -244,27 +281,12 @@ pub fn admit_via(
     now: DateTime<Utc>,
     via: Via,
 ) -> StoreResult<ConversationChange> {
-    let loads = view.agent_loads()?;
-    let agents: Vec<Agent> = p
-        .agents
-        .iter()
-        .cloned()
-        .map(|mut a| {
-            a.load = loads.get(&a.id).cloned().unwrap_or_default();
-            a
-        })
-        .collect();
+    let agents = agents_with_loads(p, view)?;
     let last_assignee_id = match created.conversation.contact_id {
         Some(contact) => view.last_assignee(contact, created.conversation.id)?,
         None => None,
     };
-    let stored_state = view.document(docs::ALLOCATION_STATE)?;
-    let mut state: AllocationState = match &stored_state {
-        Some(v) => serde_json::from_value(v.clone()).unwrap_or_default(),
-        None => AllocationState::default(),
-    };
-    // Loads were just read from storage, so they already count every earlier allocation.
-    state.forget_added_load();
+    let (stored_state, state) = allocation_state(view)?;
     let messages = created.messages.clone();
     let env = Env {
         now,
@@ -309,13 +331,10 @@ pub fn admit_via(
             history: &mut admission.history,
         },
     )?;
-    let new_state = serde_json::to_value(&admission.allocation_state)
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    if stored_state.as_ref() != Some(&new_state) {
-        extras
-            .documents
-            .push((docs::ALLOCATION_STATE.to_string(), new_state));
-    }
+    extras.documents.extend(changed_state(
+        stored_state.as_ref(),
+        &admission.allocation_state,
+    )?);
     Ok(ConversationChange {
         conversation: admission.conversation,
         messages,
@@ -399,22 +418,31 @@ pub fn after_change_in(
     )
 }
 
-/// Persists a change: timeline, SLA recompute, trigger effects, stay timers on a status change.
+/// Persists a change: timeline, SLA recompute (firing `slaBreached` for breaches not yet
+/// recorded), trigger effects, stay timers on a status change.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     p: &Prepared,
     view: &TxView<'_>,
     before: &anytime_core::model::Conversation,
-    mut conversation: anytime_core::model::Conversation,
+    conversation: anytime_core::model::Conversation,
     mut history: Vec<anytime_core::conversation::HistoryEntry>,
     events: &[Event],
     messages: Vec<anytime_core::conversation::Message>,
     run_effects: &[Effect],
     now: DateTime<Utc>,
 ) -> StoreResult<ConversationChange> {
-    let added = timeline(events);
+    let mut added = timeline(events);
     let mut all = view.timeline(conversation.id)?;
     all.extend(added.iter().cloned());
+    let mut run_effects = run_effects.to_vec();
+    let fired = super::breaches::fire_new(p, view, conversation, &all, now)?;
+    let mut conversation = fired.conversation;
+    history.extend(fired.history);
+    run_effects.extend(fired.effects);
+    let more = timeline(&fired.events);
+    all.extend(more.iter().cloned());
+    added.extend(more);
     let sla = p
         .rules
         .sla
@@ -425,11 +453,12 @@ fn finish(
     conversation.resolve_breach_at = sla.targets.resolve_breach_at;
     let mut extras = Extras {
         timeline: added,
+        breaches: fired.breaches,
         ..Extras::default()
     };
     agent_replies(&conversation, events, &messages, &mut extras);
     effects(
-        run_effects,
+        &run_effects,
         Sink {
             view,
             caps: p.caps,
@@ -513,6 +542,28 @@ pub fn after_stay(
         &run.events,
         Vec::new(),
         &run.effects,
+        now,
+    )
+}
+
+/// A due SLA instant came: recomputes the targets, which fires `slaBreached` for each breach
+/// not recorded yet (nothing else changes).
+pub fn after_due(
+    p: &Prepared,
+    view: &TxView<'_>,
+    conversation: anytime_core::model::Conversation,
+    now: DateTime<Utc>,
+) -> StoreResult<ConversationChange> {
+    let before = conversation.clone();
+    finish(
+        p,
+        view,
+        &before,
+        conversation,
+        Vec::new(),
+        &[],
+        Vec::new(),
+        &[],
         now,
     )
 }

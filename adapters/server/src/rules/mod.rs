@@ -5,8 +5,11 @@
 
 mod allocation;
 pub mod body;
+mod breaches;
+mod department_filters;
 pub mod intake;
 mod lists;
+pub mod queue;
 mod routing;
 pub mod site;
 mod sla;
