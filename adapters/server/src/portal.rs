@@ -179,6 +179,7 @@ async fn contact_view(app: &AppState, site: SiteId, id: ContactId) -> Value {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct PortalQuery {
     /// The contact the portal acts for (required).
     contact_id: Option<Uuid>,

@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ReportQuery {
     /// Start of the window (ISO-8601); default 30 days before `timeTo`.
     time_from: Option<DateTime<Utc>>,

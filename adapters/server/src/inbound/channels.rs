@@ -303,6 +303,7 @@ fn with_includes(mut v: Value, chatbot: bool) -> Value {
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct IncludeQuery {
     /// Only `chatbot`.
     include: Option<String>,
