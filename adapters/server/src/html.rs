@@ -14,6 +14,22 @@ fn builder() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// `text` made safe to put in HTML text or a quoted attribute value.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The safe subset of `html`.
 pub fn sanitize(html: &str) -> String {
     builder().clean(html).to_string()
