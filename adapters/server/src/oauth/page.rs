@@ -20,20 +20,7 @@ button[value=allow]{background:#1d4ed8;color:#fff}button[value=deny]{background:
 .error{background:#fef2f2;border:1px solid #b91c1c;color:#7f1d1d;padding:.6rem;border-radius:4px}\
 .muted{color:#4b5563;font-size:.9rem}";
 
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::html::escape;
 
 fn document(title: &str, body: &str) -> String {
     format!(

@@ -118,6 +118,18 @@ fn basic_client(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthEr
     Ok(Some((unescape(id), unescape(secret))))
 }
 
+/// The form of a token or revocation request and the client that sent it.
+async fn authenticated_form(
+    app: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+    addr: IpAddr,
+) -> Result<(Params, OAuthClient), OAuthError> {
+    let p = form_params(headers, body)?;
+    let client = client(app, headers, &p, addr).await?;
+    Ok((p, client))
+}
+
 /// Authenticates the client; failures count toward the address's failed-auth limit.
 async fn client(
     app: &AppState,
@@ -302,8 +314,7 @@ pub async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    let p = form_params(&headers, &body)?;
-    let client = client(&app, &headers, &p, addr).await?;
+    let (p, client) = authenticated_form(&app, &headers, &body, addr).await?;
     let result = match required(&p, "grant_type")? {
         "authorization_code" => code_grant(&app, &client, &p).await,
         "refresh_token" => refresh_grant(&app, &client, &p).await,
@@ -335,8 +346,7 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
-    let p = form_params(&headers, &body)?;
-    let client = client(&app, &headers, &p, addr).await?;
+    let (p, client) = authenticated_form(&app, &headers, &body, addr).await?;
     let token = required(&p, "token")?;
     if app.store.oauth().revoke(hash_key(token), client.id).await? {
         app.auth.invalidate_tokens();

@@ -94,6 +94,31 @@ async fn redeem(store: &Store, code: u8, p: TokenPair) -> CodeRedemption<()> {
         .unwrap()
 }
 
+/// Issues code `n` and redeems it for `p`.
+async fn authorized(store: &Store, n: u8, p: TokenPair) {
+    store
+        .oauth()
+        .insert_code(hash(n), code(), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        redeem(store, n, p).await,
+        CodeRedemption::Issued {
+            scope: "api".into()
+        }
+    );
+}
+
+/// Whether access token `n` still acts as its agent.
+async fn live(store: &Store, n: u8) -> bool {
+    store
+        .oauth()
+        .credential_for_access_token(hash(n))
+        .await
+        .unwrap()
+        .is_some()
+}
+
 #[tokio::test]
 async fn clients_are_kept_with_their_secret_hash() {
     let (_dir, store) = setup().await;
@@ -143,12 +168,7 @@ async fn a_code_is_redeemed_once_and_a_replay_revokes_its_tokens() {
         .unwrap();
     assert_eq!(cred.map(|(c, _)| c.agent_id), Some(ADMIN));
     assert_eq!(redeem(&store, 1, pair(20)).await, CodeRedemption::Replayed);
-    assert!(store
-        .oauth()
-        .credential_for_access_token(hash(10))
-        .await
-        .unwrap()
-        .is_none());
+    assert!(!live(&store, 10).await);
     assert_eq!(redeem(&store, 9, pair(30)).await, CodeRedemption::Unknown);
 }
 
@@ -174,12 +194,7 @@ async fn a_rejected_code_is_used_up() {
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_family() {
     let (_dir, store) = setup().await;
-    store
-        .oauth()
-        .insert_code(hash(1), code(), now())
-        .await
-        .unwrap();
-    redeem(&store, 1, pair(10)).await;
+    authorized(&store, 1, pair(10)).await;
     let o = store.oauth();
     let wrong_client = o
         .rotate_refresh(hash(11), Uuid::from_u128(5), pair(20), now())
@@ -195,11 +210,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
             scope: "api".into()
         }
     );
-    assert!(o
-        .credential_for_access_token(hash(20))
-        .await
-        .unwrap()
-        .is_some());
+    assert!(live(&store, 20).await);
     // The retired token comes back: every token of the family goes.
     let again = o
         .rotate_refresh(hash(11), CLIENT, pair(30), now())
@@ -207,11 +218,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         .unwrap();
     assert_eq!(again, RefreshOutcome::Reused);
     for h in [10, 20] {
-        assert!(o
-            .credential_for_access_token(hash(h))
-            .await
-            .unwrap()
-            .is_none());
+        assert!(!live(&store, h).await);
     }
     let newest = o
         .rotate_refresh(hash(21), CLIENT, pair(40), now())
@@ -223,12 +230,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
 #[tokio::test]
 async fn expired_refresh_tokens_are_refused() {
     let (_dir, store) = setup().await;
-    store
-        .oauth()
-        .insert_code(hash(1), code(), now())
-        .await
-        .unwrap();
-    redeem(&store, 1, pair(10)).await;
+    authorized(&store, 1, pair(10)).await;
     let later = now() + Duration::days(31);
     let o = store.oauth();
     let r = o
@@ -241,20 +243,11 @@ async fn expired_refresh_tokens_are_refused() {
 #[tokio::test]
 async fn revocation_is_per_client_and_a_refresh_token_takes_its_family() {
     let (_dir, store) = setup().await;
-    store
-        .oauth()
-        .insert_code(hash(1), code(), now())
-        .await
-        .unwrap();
-    redeem(&store, 1, pair(10)).await;
+    authorized(&store, 1, pair(10)).await;
     let o = store.oauth();
     assert!(!o.revoke(hash(11), Uuid::from_u128(5)).await.unwrap());
     assert!(o.revoke(hash(11), CLIENT).await.unwrap());
-    assert!(o
-        .credential_for_access_token(hash(10))
-        .await
-        .unwrap()
-        .is_none());
+    assert!(!live(&store, 10).await);
     assert!(!o.revoke(hash(11), CLIENT).await.unwrap());
 }
 
@@ -262,8 +255,7 @@ async fn revocation_is_per_client_and_a_refresh_token_takes_its_family() {
 async fn disabling_the_agent_or_deleting_the_client_revokes_tokens() {
     let (_dir, store) = setup().await;
     let o = store.oauth();
-    o.insert_code(hash(1), code(), now()).await.unwrap();
-    redeem(&store, 1, pair(10)).await;
+    authorized(&store, 1, pair(10)).await;
     store
         .agents()
         .update(
@@ -276,22 +268,9 @@ async fn disabling_the_agent_or_deleting_the_client_revokes_tokens() {
         )
         .await
         .unwrap();
-    assert!(o
-        .credential_for_access_token(hash(10))
-        .await
-        .unwrap()
-        .is_none());
-    o.insert_code(hash(2), code(), now()).await.unwrap();
-    redeem(&store, 2, pair(30)).await;
-    assert!(o
-        .credential_for_access_token(hash(30))
-        .await
-        .unwrap()
-        .is_some());
+    assert!(!live(&store, 10).await);
+    authorized(&store, 2, pair(30)).await;
+    assert!(live(&store, 30).await);
     o.delete_client(SITE, CLIENT).await.unwrap();
-    assert!(o
-        .credential_for_access_token(hash(30))
-        .await
-        .unwrap()
-        .is_none());
+    assert!(!live(&store, 30).await);
 }
