@@ -89,6 +89,11 @@ pub fn aliases() -> Vec<Alias> {
     vec![
         Alias::new("/api/v3/anytime/departments", "/api/v3/departments"),
         Alias::new(
+            "/api/v3/anytime/routingRules/{id}/customerRules",
+            "/api/v3/anytime/routingRules/customRules",
+        ),
+        Alias::new("/v4/ticketing", "/api/v4/ticketing"),
+        Alias::new(
             "/api/v3/anytime/routingRules/customerRules",
             "/api/v3/anytime/routingRules/customRules",
         ),

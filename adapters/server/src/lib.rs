@@ -5,6 +5,7 @@ pub mod app;
 pub mod attachments;
 pub mod auth;
 pub mod cli;
+pub mod compat;
 pub mod config;
 pub mod conversations;
 pub mod eval_cmd;

@@ -26,8 +26,9 @@ const TYPES: &[&str] = &["imap", "exchange", "emailForwarding"];
 
 const SHAPE: Shape = Shape {
     wrappers: &["emailAccount"],
-    aliases: &[],
+    aliases: crate::compat::email_account::ALIASES,
     allowed: &[
+        "status",
         "type",
         "businessEmail",
         "displayName",
@@ -249,6 +250,7 @@ async fn create(
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Response> {
     let mut map = body::normalize(req, &SHAPE, "")?;
+    crate::compat::email_account::values(&mut map)?;
     check(&map, true)?;
     seal(&mut map, &secrets::key(&app.config.data_dir)?)?;
     let hosted = hosted(&app, caller.site_id).await?;
@@ -285,6 +287,7 @@ async fn update(
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Json<Value>> {
     let mut map = body::normalize(req, &SHAPE, "")?;
+    crate::compat::email_account::values(&mut map)?;
     check(&map, false)?;
     let unmasked = |m: &mut Map<String, Value>| {
         m.retain(|k, v| !(SECRET_KEYS.contains(&k.as_str()) && v == MASK))
