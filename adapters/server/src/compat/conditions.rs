@@ -87,10 +87,12 @@ fn condition(v: Value, prefix: &str) -> ApiResult<(Value, Option<i64>)> {
             match_type_name(m, &join(prefix, "matchType"))?,
         );
     }
-    // Seed 002 numbers fields; our field ids are strings.
-    if let Some(Value::Number(n)) = map.get("fieldId") {
-        let id = n.to_string();
-        map.insert("fieldId".into(), Value::String(id));
+    // Seed 002 numbers fields and conditions; our ids are strings.
+    for key in ["fieldId", "id"] {
+        if let Some(Value::Number(n)) = map.get(key) {
+            let id = n.to_string();
+            map.insert(key.into(), Value::String(id));
+        }
     }
     Ok((Value::Object(map), index))
 }
@@ -186,7 +188,7 @@ mod tests {
             v,
             json!({"when": "logicalExpression", "logicalExpression": "1 OR 2", "list": [
                 {"fieldId": "subject", "matchType": "is", "value": "a"},
-                {"id": 7, "fieldId": "12", "matchType": "contains", "value": "b"}
+                {"id": "7", "fieldId": "12", "matchType": "contains", "value": "b"}
             ]})
         );
     }
