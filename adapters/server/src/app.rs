@@ -118,6 +118,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 pub fn openapi() -> OpenApiDoc {
     let (_, mut api) = api_router().split_for_parts();
     finish_openapi(&mut api);
+    crate::compat::openapi::document(&mut api, &aliases());
     api
 }
 
@@ -172,6 +173,7 @@ pub fn build(store: Store, config: ServeConfig) -> (Router, AppState) {
     let (router, mut api) = api_router().split_for_parts();
     finish_openapi(&mut api);
     let routes = Arc::new(RouteTable::from_openapi(&api, aliases()));
+    crate::compat::openapi::document(&mut api, &aliases());
     let metrics = Arc::new(Metrics::new());
     let state = AppState(Arc::new(Inner {
         store,

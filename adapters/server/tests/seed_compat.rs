@@ -544,3 +544,46 @@ fn seed_paths() {
     let long = s.get("/api/v4/ticketing/channelAccounts", &s.admin);
     assert_eq!(short.status, long.status, "{} / {}", short.body, long.body);
 }
+
+#[test]
+fn openapi_marks_seed_spellings_deprecated() {
+    let s = Server::start();
+    let api = s.send("GET", "/openapi.json", None, None, b"").json();
+    let paths = &api["paths"];
+    let body = |path: &str, m: &str| {
+        paths[path][m]["requestBody"]["content"]["application/json"]["schema"]["properties"].clone()
+    };
+    // alias fields: listed, deprecated, pointing at the SPEC name; SPEC fields are not
+    let sla = body("/api/v3/anytime/slaPolicies", "post");
+    assert_eq!(sla["operationalHour"]["deprecated"], Value::Null, "{sla}");
+    assert!(sla["operationalHour"].is_object(), "{sla}");
+    let triggers = body("/api/v3/anytime/triggers", "post");
+    assert_eq!(triggers["triggerEvent"]["deprecated"], true, "{triggers}");
+    assert!(triggers["triggerEvent"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("`event`"));
+    assert_eq!(triggers["event"]["deprecated"], Value::Null);
+    let routing = body("/api/v3/anytime/routingRules", "put");
+    assert_eq!(routing["customerRouteRules"]["deprecated"], true);
+    let accounts = body("/api/v3/anytime/emailAccounts", "post");
+    assert_eq!(accounts["assigneedDepartment"]["deprecated"], true);
+    assert_eq!(accounts["IMAPServer"]["deprecated"], true);
+    // alias paths: documented as deprecated alternatives of the SPEC paths
+    for (path, m) in [
+        ("/api/v3/anytime/departments/{id}", "get"),
+        (
+            "/api/v3/anytime/routingRules/{ignored1}/customerRules/{id}/copy",
+            "put",
+        ),
+        ("/api/v2/anytime/slaPolicies", "get"),
+        ("/api/v3/anytime/holidays", "delete"),
+        ("/api/v3/anytime/routingRules/{id}/enable", "put"),
+    ] {
+        assert_eq!(paths[path][m]["deprecated"], true, "{m} {path}");
+    }
+    assert_eq!(
+        paths["/api/v3/departments/{id}"]["get"]["deprecated"],
+        Value::Null
+    );
+}

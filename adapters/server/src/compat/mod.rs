@@ -6,4 +6,5 @@
 
 pub mod conditions;
 pub mod email_account;
+pub mod openapi;
 pub mod sla;

@@ -40,6 +40,11 @@ impl Alias {
             to: split(to),
         }
     }
+
+    /// The segments of `from` and `to`.
+    pub fn parts(&self) -> (&[String], &[String]) {
+        (&self.from, &self.to)
+    }
 }
 
 /// What a request path resolves to.

@@ -24,7 +24,7 @@ const MASK: &str = "********";
 const SECRET_KEYS: &[&str] = &["password", "smtpPassword"];
 const TYPES: &[&str] = &["imap", "exchange", "emailForwarding"];
 
-const SHAPE: Shape = Shape {
+pub(crate) const SHAPE: Shape = Shape {
     wrappers: &["emailAccount"],
     aliases: crate::compat::email_account::ALIASES,
     allowed: &[

@@ -3,7 +3,7 @@
 //! document, validated by the core's [`BlockIndex`](anytime_core::inbound::BlockIndex), so the
 //! API accepts exactly the rules the inbound pipeline can index.
 
-mod accounts;
+pub(crate) mod accounts;
 mod blocked;
 pub mod ingest;
 #[cfg(test)]

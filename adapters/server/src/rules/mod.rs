@@ -3,15 +3,15 @@
 //! the field) and invalidates the site's compiled [`SiteRules`](anytime_core::intake::SiteRules),
 //! which the new-conversation pipeline ([`intake`]) runs on.
 
-mod allocation;
+pub(crate) mod allocation;
 pub mod body;
 pub mod intake;
 mod lists;
-mod routing;
+pub(crate) mod routing;
 pub mod site;
-mod sla;
-mod triggers;
-mod working_time;
+pub(crate) mod sla;
+pub(crate) mod triggers;
+pub(crate) mod working_time;
 
 pub use site::RulesCache;
 

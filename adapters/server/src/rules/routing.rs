@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const CONFIG: Shape = Shape {
+pub(crate) const CONFIG: Shape = Shape {
     wrappers: &["routingRule", "routingRules", "routingRuleSetting"],
     aliases: &[
         ("enable", "isEnable"),
@@ -45,7 +45,7 @@ const CONFIG: Shape = Shape {
     ],
 };
 
-const RULE: Shape = Shape {
+pub(crate) const RULE: Shape = Shape {
     wrappers: &["customRule", "customerRule"],
     aliases: &[
         ("routeId", "routeToId"),

@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const SHAPE: Shape = Shape {
+pub(crate) const SHAPE: Shape = Shape {
     wrappers: &["slaPolicy"],
     aliases: &[("isEnable", "enable"), ("index", "orderIndex")],
     allowed: &[
