@@ -112,6 +112,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::attachments::router())
         .merge(crate::rules::router())
         .merge(crate::inbound::router())
+        .merge(crate::compat::seed004::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).

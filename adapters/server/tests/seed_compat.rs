@@ -587,3 +587,183 @@ fn openapi_marks_seed_spellings_deprecated() {
         Value::Null
     );
 }
+
+/// `(status, header, result)` of a seed 004 answer, checking the envelope's shape.
+fn enveloped(r: &common::Resp) -> (u16, Value, Value) {
+    let v = r.json();
+    let header = v["header"].clone();
+    assert_eq!(header["resultCode"], r.status, "{}", r.body);
+    assert_eq!(header["isSuccessful"], r.status == 200, "{}", r.body);
+    (r.status, header, v["result"].clone())
+}
+
+#[test]
+fn seed_004_email_setup_api() {
+    let s = Server::start();
+    let v1 = format!("/{}/openapi/v1", s.site_id);
+    // mail info, hosted address chosen once
+    let (status, _, result) = enveloped(&s.get(&format!("{v1}/mail.json"), &s.admin));
+    assert_eq!(status, 200);
+    assert_eq!(result["content"]["external"], json!([]));
+    let create = s.send(
+        "POST",
+        &format!("{v1}/mail/create.json?mail=help"),
+        Some(&s.admin),
+        None,
+        b"",
+    );
+    let (status, _, result) = enveloped(&create);
+    assert_eq!(status, 200, "{}", create.body);
+    assert_eq!(result["content"]["mail"], "help@inbound.localhost");
+    let again = s.send(
+        "POST",
+        &format!("{v1}/mail/create.json?mail=other"),
+        Some(&s.admin),
+        None,
+        b"",
+    );
+    let (status, header, result) = enveloped(&again);
+    assert_eq!((status, result), (409, Value::Null));
+    assert!(!header["resultMessage"].as_str().unwrap().is_empty());
+
+    // sender and template; the template must hold #{content}
+    let post = s.post(
+        &format!("{v1}/mail.json"),
+        &s.admin,
+        json!({"name": "Support", "displayMail": "noreply@example.com", "template": "<p>#{content}</p>"}),
+    );
+    let (status, _, result) = enveloped(&post);
+    assert_eq!((status, result), (200, Value::Null), "{}", post.body);
+    let v3 = s.get(&format!("{BASE}/emailSettings"), &s.admin).json()["emailSettings"].clone();
+    assert_eq!(
+        (
+            &v3["senderName"],
+            &v3["senderAddress"],
+            &v3["layoutTemplate"],
+            &v3["inboundAddress"]
+        ),
+        (
+            &json!("Support"),
+            &json!("noreply@example.com"),
+            &json!("<p>#{content}</p>"),
+            &json!("help@inbound.localhost")
+        )
+    );
+    for (body, field) in [
+        (json!({"template": "<p>no mark</p>"}), "template"),
+        (json!({"name": "x".repeat(46)}), "name"),
+        (json!({"nmae": "x"}), "nmae"),
+    ] {
+        let bad = s.post(&format!("{v1}/mail.json"), &s.admin, body);
+        let (status, header, _) = enveloped(&bad);
+        assert_eq!(status, 400, "{}", bad.body);
+        assert!(
+            header["resultMessage"].as_str().unwrap().starts_with(field),
+            "{}",
+            bad.body
+        );
+    }
+
+    // external accounts: field checks (400) come before the IMAP check (422); nothing stored
+    let account = json!({"name": "octest1", "host": "127.0.0.1", "port": 993, "ssl": true,
+                         "mail": "octest1@example.com", "password": "yourpassword", "mailDel": false});
+    let bad = s.post(
+        &format!("{v1}/mail/external.json"),
+        &s.admin,
+        json!({"name": ""}),
+    );
+    assert_eq!(enveloped(&bad).0, 400, "{}", bad.body);
+    for path in ["mail/external/verify.json", "mail/external.json"] {
+        let r = s.post(&format!("{v1}/{path}"), &s.admin, account.clone());
+        let (status, header, _) = enveloped(&r);
+        assert_eq!(status, 422, "{path}: {}", r.body);
+        assert!(header["resultMessage"].as_str().unwrap().contains("IMAP"));
+    }
+    assert_eq!(
+        s.get(&format!("{BASE}/emailAccounts"), &s.admin).json()["emailAccounts"],
+        json!([])
+    );
+
+    // an imap account made through v3 is external account `number`
+    let made = s.post(
+        &format!("{BASE}/emailAccounts"),
+        &s.admin,
+        json!({"type": "imap", "businessEmail": "octest1@example.com", "displayName": "octest1",
+               "password": "secret", "deleteFromServer": true,
+               "serverInfo": {"incomingServer": "127.0.0.1", "incomingServerPort": 993, "useSSL": true}}),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let number = made.json()["emailAccount"]["number"].as_i64().unwrap();
+    let info = enveloped(&s.get(&format!("{v1}/mail.json"), &s.admin)).2["content"].clone();
+    let ext = &info["external"][0];
+    assert_eq!(
+        (
+            &ext["id"],
+            &ext["name"],
+            &ext["active"],
+            &ext["host"],
+            &ext["port"],
+            &ext["ssl"],
+            &ext["mail"],
+            &ext["password"],
+            &ext["mailDel"]
+        ),
+        (
+            &json!(number),
+            &json!("octest1"),
+            &json!(true),
+            &json!("127.0.0.1"),
+            &json!(993),
+            &json!(true),
+            &json!("octest1@example.com"),
+            &json!("********"),
+            &json!(true)
+        )
+    );
+    assert!(ext["createdDt"].as_i64().unwrap() > 1_600_000_000_000);
+    // modify runs the check first: refused, unchanged
+    let modify = s.put(
+        &format!("{v1}/mail/external/{number}.json"),
+        &s.admin,
+        account.clone(),
+    );
+    assert_eq!(enveloped(&modify).0, 422, "{}", modify.body);
+    // delete only when disabled
+    let del = s.delete(&format!("{v1}/mail/external/{number}.json"), &s.admin);
+    assert_eq!(enveloped(&del).0, 409, "{}", del.body);
+    let off = s.put(
+        &format!("{v1}/mail/external/{number}/disable.json"),
+        &s.admin,
+        json!({}),
+    );
+    let (status, _, result) = enveloped(&off);
+    assert_eq!(
+        (status, &result["content"]["active"]),
+        (200, &json!(false)),
+        "{}",
+        off.body
+    );
+    let del = s.delete(&format!("{v1}/mail/external/{number}.json"), &s.admin);
+    let (status, _, result) = enveloped(&del);
+    assert_eq!(
+        (status, result),
+        (200, json!({"content": "SUCCESS"})),
+        "{}",
+        del.body
+    );
+    assert_eq!(
+        enveloped(&s.delete(&format!("{v1}/mail/external/{number}.json"), &s.admin)).0,
+        404
+    );
+
+    // errors of every kind come in the envelope with the §3 status
+    let anonymous = s.send("GET", &format!("{v1}/mail.json"), None, None, b"");
+    assert_eq!(enveloped(&anonymous).0, 401, "{}", anonymous.body);
+    let (_, agent) = s.agent("a@example.com", "agent");
+    assert_eq!(enveloped(&s.get(&format!("{v1}/mail.json"), &agent)).0, 403);
+    let elsewhere = s.get(
+        "/00000000-0000-4000-8000-000000000000/openapi/v1/mail.json",
+        &s.admin,
+    );
+    assert_eq!(enveloped(&elsewhere).0, 404, "{}", elsewhere.body);
+}

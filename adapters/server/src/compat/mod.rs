@@ -7,4 +7,5 @@
 pub mod conditions;
 pub mod email_account;
 pub mod openapi;
+pub mod seed004;
 pub mod sla;

@@ -206,7 +206,10 @@ async fn edit<T: Send + 'static>(
 /// The email accounts, by number.
 #[utoipa::path(get, path = "/api/v3/anytime/emailAccounts", tag = "emailAccounts",
     responses((status = 200, description = "`{\"emailAccounts\":[…]}`")))]
-async fn list(Staff(caller): Staff, State(app): State<AppState>) -> ApiResult<Json<Value>> {
+pub(crate) async fn list(
+    Staff(caller): Staff,
+    State(app): State<AppState>,
+) -> ApiResult<Json<Value>> {
     let d = decode(
         app.store
             .documents()
@@ -244,7 +247,7 @@ async fn get_one(
 #[utoipa::path(post, path = "/api/v3/anytime/emailAccounts", tag = "emailAccounts",
     request_body = Object,
     responses((status = 201, description = "`{\"emailAccount\":{…}}`")))]
-async fn create(
+pub(crate) async fn create(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiJson(req): ApiJson<Value>,
@@ -280,7 +283,7 @@ async fn create(
 #[utoipa::path(put, path = "/api/v3/anytime/emailAccounts/{id}", tag = "emailAccounts",
     request_body = Object, params(("id" = Uuid, Path, description = "Email account id")),
     responses((status = 200, description = "`{\"emailAccount\":{…}}`")))]
-async fn update(
+pub(crate) async fn update(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
@@ -326,7 +329,7 @@ async fn update(
 #[utoipa::path(put, path = "/api/v3/anytime/emailAccounts/{id}/enable", tag = "emailAccounts",
     request_body = Object, params(("id" = Uuid, Path, description = "Email account id")),
     responses((status = 200, description = "`{\"emailAccount\":{…}}`")))]
-async fn enable(
+pub(crate) async fn enable(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
@@ -371,7 +374,7 @@ async fn make_default(
 #[utoipa::path(delete, path = "/api/v3/anytime/emailAccounts/{id}", tag = "emailAccounts",
     params(("id" = Uuid, Path, description = "Email account id")),
     responses((status = 204, description = "Deleted")))]
-async fn delete(
+pub(crate) async fn delete(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,

@@ -10,7 +10,7 @@ pub mod ingest;
 mod ingest_tests;
 mod junk;
 pub mod secrets;
-mod settings;
+pub(crate) mod settings;
 
 use crate::app::AppState;
 use utoipa_axum::router::OpenApiRouter;
