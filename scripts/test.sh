@@ -27,7 +27,7 @@ step "wasm package: build, then every vector and the error contract in Node"
 bindings/wasm/build.sh
 (cd bindings/wasm && npm ci --no-audit --no-fund && node --test test/ && npx tsc -p types-test)
 
-step "web demo playground in headless Chromium (compared with native anytime eval)"
+step "web demo playground and OAuth sign-in page in headless Chromium (playground compared with native anytime eval)"
 if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
     else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi

@@ -58,12 +58,13 @@ impl Deref for AppState {
     info(
         title = "Anytime API",
         description = "Help desk REST API. Authenticate with `Authorization: Basic \
-                       base64(agentEmail:apiKey)`. Errors are `{\"error\":{\"code\",\"message\",\
+                       base64(agentEmail:apiKey)` or with an OAuth 2.0 access token, \
+                       `Authorization: Bearer <token>` (see the oauth endpoints). Errors are `{\"error\":{\"code\",\"message\",\
                        \"details\":[{\"field\",\"message\"}]}}`. Resource path segments are \
                        case-insensitive; `/api/v3/anytime/departments…` is an alias of \
                        `/api/v3/departments…`. Lists that page take `pageIndex` (from 1, 50 per page)."
     ),
-    security(("basicAuth" = [])),
+    security(("basicAuth" = []), ("bearerAuth" = [])),
     components(schemas(ErrorBody, ErrorInfo, ErrorDetailBody)),
     tags(
         (name = "operations", description = "Health, metrics and this documentation"),
@@ -80,6 +81,7 @@ impl Deref for AppState {
         (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
         (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
         (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
+        (name = "oauth", description = "OAuth 2.0: clients (admins), sign-in page, token, revocation, metadata"),
     )
 )]
 struct ApiDoc;
@@ -112,6 +114,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::attachments::router())
         .merge(crate::rules::router())
         .merge(crate::inbound::router())
+        .merge(crate::oauth::router())
         .merge(crate::compat::seed004::router())
 }
 
@@ -129,6 +132,10 @@ fn finish_openapi(api: &mut OpenApiDoc) {
     components.add_security_scheme(
         "basicAuth",
         SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+    );
+    components.add_security_scheme(
+        "bearerAuth",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
     );
     let error = ResponseBuilder::new()
         .description("Error: `{\"error\":{\"code\",\"message\",\"details\"}}`")

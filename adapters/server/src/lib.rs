@@ -14,6 +14,7 @@ pub mod filters;
 pub mod html;
 pub mod http;
 pub mod inbound;
+pub mod oauth;
 pub mod ops;
 pub mod people;
 pub mod rules;

@@ -293,6 +293,10 @@ impl Agents<'_> {
                 if let Some(ids) = &changes.department_ids {
                     set_departments(tx, site, id, ids)?;
                 }
+                // SPEC §4.15: disabling an agent or changing its password revokes its tokens.
+                if changes.is_active == Some(false) || changes.password_hash.is_some() {
+                    crate::oauth::revoke_agent_tokens(tx, site, id)?;
+                }
                 ensure_an_admin(tx, site)?;
                 ok_or_not_found(load_agent(tx, site, id)?, "agent")
             })

@@ -34,6 +34,7 @@ mod inbound;
 mod junk;
 mod migrate;
 mod model;
+mod oauth;
 pub mod outbox;
 mod pipeline;
 mod sites;
@@ -58,6 +59,10 @@ pub use inbound::{Inbound, InboundTx, Rejection, SenderKey};
 pub use junk::{JunkEmail, JunkEmails, JunkQuery};
 pub use migrate::latest_version;
 pub use model::*;
+pub use oauth::{
+    AuthorizationCode, CodeRedemption, NewOAuthClient, OAuth, OAuthClient, OAuthClientChanges,
+    RefreshOutcome, SignInAgent, TokenPair,
+};
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
@@ -139,6 +144,10 @@ impl Store {
 
     pub fn canned_responses(&self) -> CannedResponses<'_> {
         CannedResponses { store: self }
+    }
+
+    pub fn oauth(&self) -> OAuth<'_> {
+        OAuth { store: self }
     }
 
     /// Cheap round trip through a reader and the writer (for `/readyz`).

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_rules_pipeline.sql")),
     (6, include_str!("../migrations/0006_junk_emails.sql")),
     (9, include_str!("../migrations/0009_inbound.sql")),
+    (10, include_str!("../migrations/0010_oauth.sql")),
 ];
 
 /// The schema version this binary expects.
@@ -42,9 +43,15 @@ pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<Vec<i64>> {
             latest_version()
         )));
     }
+    // Every listed migration not yet recorded, not only those above the highest: branches
+    // developed side by side land their numbers out of order.
+    let recorded: Vec<i64> = tx
+        .prepare("SELECT version FROM schema_version")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let now = time::now_text();
     let mut applied = Vec::new();
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| !recorded.contains(v)) {
         tx.execute_batch(sql)
             .map_err(|e| StoreError::Migration(format!("migration {version}: {e}")))?;
         tx.execute(

@@ -14,7 +14,8 @@ const MAX_ENTRIES: usize = 100_000;
 #[derive(Debug)]
 struct Entry {
     credential: Credential,
-    verified: Instant,
+    /// The TTL after verification, or earlier when the credential itself expires (tokens).
+    valid_until: Instant,
 }
 
 #[derive(Debug)]
@@ -35,7 +36,7 @@ impl CredentialCache {
 
     pub fn get(&self, key: &KeyHash, now: Instant) -> Option<Credential> {
         let entry = self.map.get(key)?;
-        (now.saturating_duration_since(entry.verified) < self.ttl).then(|| entry.credential.clone())
+        (now < entry.valid_until).then(|| entry.credential.clone())
     }
 
     /// Read before looking a key up in the database; pass to [`Self::insert`].
@@ -44,6 +45,19 @@ impl CredentialCache {
     }
 
     pub fn insert(&self, key: KeyHash, credential: Credential, generation: u64, now: Instant) {
+        self.insert_until(key, credential, generation, now, now + self.ttl);
+    }
+
+    /// Like [`Self::insert`] for a credential that expires by itself at `expires`.
+    pub fn insert_until(
+        &self,
+        key: KeyHash,
+        credential: Credential,
+        generation: u64,
+        now: Instant,
+        expires: Instant,
+    ) {
+        let valid_until = expires.min(now + self.ttl);
         if self.map.len() >= MAX_ENTRIES {
             self.map.clear();
         }
@@ -51,13 +65,20 @@ impl CredentialCache {
             key,
             Entry {
                 credential,
-                verified: now,
+                valid_until,
             },
         );
         if self.generation.load(Ordering::SeqCst) != generation {
             // An invalidation ran while we read the database: our answer may be stale.
             self.map.remove(&key);
         }
+    }
+
+    /// Forgets everything (after a token revocation, which names no agent). Rare enough
+    /// that refilling the cache from the database costs nothing worth tracking families for.
+    pub fn invalidate_all(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.map.clear();
     }
 
     /// Forgets every key of `agent`. Call after the change is committed.
@@ -98,6 +119,19 @@ mod tests {
         assert!(c.get(&KeyHash([2; 32]), now).is_some());
         c.insert(KeyHash([1; 32]), cred(1), stale, now);
         assert!(c.get(&KeyHash([1; 32]), now).is_none());
+    }
+
+    #[test]
+    fn self_expiring_entries_leave_at_their_expiry() {
+        let c = CredentialCache::new(Duration::from_secs(60));
+        let now = Instant::now();
+        let soon = now + Duration::from_secs(5);
+        c.insert_until(KeyHash([1; 32]), cred(1), c.generation(), now, soon);
+        assert!(c.get(&KeyHash([1; 32]), now).is_some());
+        assert!(c.get(&KeyHash([1; 32]), soon).is_none());
+        c.insert(KeyHash([2; 32]), cred(2), c.generation(), now);
+        c.invalidate_all();
+        assert!(c.get(&KeyHash([2; 32]), now).is_none());
     }
 
     #[test]

@@ -12,10 +12,16 @@ pub const KEY_PREFIX: &str = "atk_";
 
 /// A fresh key and its hash.
 pub fn generate_key() -> (String, KeyHash) {
+    generate_secret(KEY_PREFIX)
+}
+
+/// 256 random bits after `prefix` (OAuth secrets, codes and tokens use their own prefixes),
+/// and the hash to store.
+pub fn generate_secret(prefix: &str) -> (String, KeyHash) {
     let bytes: [u8; 32] = rand::random();
-    let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
-    let hash = hash_key(&key);
-    (key, hash)
+    let secret = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes));
+    let hash = hash_key(&secret);
+    (secret, hash)
 }
 
 pub fn hash_key(key: &str) -> KeyHash {

@@ -1,7 +1,9 @@
-//! Authentication and roles (SPEC §3). `Authorization: Basic base64(agentEmail:apiKey)` becomes
-//! a [`Caller`]; handlers take [`Caller`], [`Staff`] or [`Admin`] and never see credentials.
-//! Bearer tokens (OAuth, a later issue) get their own branch in [`Presented`].
+//! Authentication and roles (SPEC §3). `Authorization: Basic base64(agentEmail:apiKey)` or
+//! `Authorization: Bearer <OAuth access token>` becomes a [`Caller`]; handlers take [`Caller`],
+//! [`Staff`] or [`Admin`] and never see credentials. Both kinds pass the same limits and end
+//! as the same agent credential, so every role and tenancy rule holds for tokens unchanged.
 
+mod bearer;
 pub mod cache;
 pub mod keys;
 pub mod limiter;
@@ -10,7 +12,7 @@ pub mod password;
 use crate::app::AppState;
 use crate::http::error::ApiError;
 use anytime_core::model::{AgentId, SiteId};
-use anytime_store::{Role, Store};
+use anytime_store::{Credential, Role, Store};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -64,6 +66,7 @@ impl Caller {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Presented {
     Basic { email: String, key: String },
+    Bearer { token: String },
 }
 
 /// Parses `Authorization`; `Err` is a 401 (`counts` tells whether it is a failed attempt).
@@ -71,7 +74,7 @@ fn parse_authorization(headers: &HeaderMap) -> Result<Presented, (ApiError, bool
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err((
             ApiError::Unauthorized(
-                "missing credentials: send Authorization: Basic base64(agentEmail:apiKey)".into(),
+                "missing credentials: send Authorization: Basic base64(agentEmail:apiKey) or Bearer <access token>".into(),
             ),
             false,
         ));
@@ -84,10 +87,19 @@ fn parse_authorization(headers: &HeaderMap) -> Result<Presented, (ApiError, bool
     };
     let value = value.to_str().map_err(|_| bad())?.trim();
     let (scheme, rest) = value.split_once(' ').ok_or_else(bad)?;
+    if scheme.eq_ignore_ascii_case("bearer") {
+        let token = rest.trim();
+        if token.is_empty() || token.len() > 512 {
+            return Err(bad());
+        }
+        return Ok(Presented::Bearer {
+            token: token.to_string(),
+        });
+    }
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err((
             ApiError::Unauthorized(format!(
-                "unsupported authorization scheme {scheme:?}; use Basic"
+                "unsupported authorization scheme {scheme:?}; use Basic or Bearer"
             )),
             false,
         ));
@@ -140,7 +152,14 @@ impl Auth {
         }
     }
 
-    fn failed(&self, email: Option<&str>, addr: IpAddr) {
+    /// Drops every cached credential: call after revoking OAuth tokens.
+    pub fn invalidate_tokens(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// Counts a failed authentication (a wrong password or client secret on the OAuth pages
+    /// counts like a wrong API key).
+    pub fn failed(&self, email: Option<&str>, addr: IpAddr) {
         let now = Instant::now();
         if let Some(email) = email {
             self.failures_by_email
@@ -149,7 +168,8 @@ impl Auth {
         self.failures_by_addr.record(&addr, now);
     }
 
-    fn too_many_failures(&self, email: Option<&str>, addr: IpAddr) -> Result<(), ApiError> {
+    /// 429 while `email` or `addr` is over the failed-authentication limit.
+    pub fn too_many_failures(&self, email: Option<&str>, addr: IpAddr) -> Result<(), ApiError> {
         let now = Instant::now();
         let by_email =
             email.and_then(|e| self.failures_by_email.blocked(&e.to_ascii_lowercase(), now));
@@ -182,30 +202,23 @@ impl Auth {
                 return Err(error);
             }
         };
-        let Presented::Basic { email, key } = presented;
-        self.too_many_failures(Some(&email), addr)?;
-        let hash = keys::hash_key(&key);
-        let now = Instant::now();
-        let credential = match self.cache.get(&hash, now) {
-            Some(c) => Some(c),
-            None => {
-                let generation = self.cache.generation();
-                let found = store.agents().credential_for_key(hash).await?;
-                if let Some(c) = found.as_ref().filter(|c| c.is_active) {
-                    self.cache.insert(hash, c.clone(), generation, now);
-                }
-                found
-            }
+        let email = match &presented {
+            Presented::Basic { email, .. } => Some(email.as_str()),
+            Presented::Bearer { .. } => None,
         };
-        let credential = match credential {
-            Some(c) if c.email.eq_ignore_ascii_case(&email) => c,
-            _ => {
-                self.failed(Some(&email), addr);
-                on_failure();
-                return Err(ApiError::Unauthorized(
-                    "invalid agent email or API key".into(),
-                ));
-            }
+        self.too_many_failures(email, addr)?;
+        let now = Instant::now();
+        let credential = match &presented {
+            Presented::Basic { email, key } => self.key_credential(store, email, key, now).await?,
+            Presented::Bearer { token } => self.token_credential(store, token, now).await?,
+        };
+        let Some(credential) = credential else {
+            self.failed(email, addr);
+            on_failure();
+            return Err(ApiError::Unauthorized(match presented {
+                Presented::Basic { .. } => "invalid agent email or API key".into(),
+                Presented::Bearer { .. } => "invalid, expired or revoked access token".into(),
+            }));
         };
         if !credential.is_active {
             return Err(ApiError::Unauthorized("this agent is disabled".into()));
@@ -226,7 +239,33 @@ impl Auth {
     }
 }
 
-fn client_addr(parts: &Parts) -> IpAddr {
+impl Auth {
+    /// The agent an API key belongs to, if `email` is that agent's.
+    async fn key_credential(
+        &self,
+        store: &Store,
+        email: &str,
+        key: &str,
+        now: Instant,
+    ) -> Result<Option<Credential>, ApiError> {
+        let hash = keys::hash_key(key);
+        let credential = match self.cache.get(&hash, now) {
+            Some(c) => Some(c),
+            None => {
+                let generation = self.cache.generation();
+                let found = store.agents().credential_for_key(hash).await?;
+                if let Some(c) = found.as_ref().filter(|c| c.is_active) {
+                    self.cache.insert(hash, c.clone(), generation, now);
+                }
+                found
+            }
+        };
+        Ok(credential.filter(|c| c.email.eq_ignore_ascii_case(email)))
+    }
+}
+
+/// The client's address (the peer of the TCP connection).
+pub fn client_addr(parts: &Parts) -> IpAddr {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
@@ -318,6 +357,17 @@ mod tests {
         assert!(parse_authorization(&headers("Basic !!!")).unwrap_err().1);
         let no_colon = format!("Basic {}", STANDARD.encode("justemail"));
         assert!(parse_authorization(&headers(&no_colon)).unwrap_err().1);
-        assert!(!parse_authorization(&headers("Bearer abc")).unwrap_err().1);
+        assert!(!parse_authorization(&headers("Digest abc")).unwrap_err().1);
+        assert!(parse_authorization(&headers("Bearer ")).is_err());
+    }
+
+    #[test]
+    fn parses_bearer_tokens() {
+        assert_eq!(
+            parse_authorization(&headers("bearer ato_abc")).unwrap(),
+            Presented::Bearer {
+                token: "ato_abc".into()
+            }
+        );
     }
 }

@@ -189,6 +189,10 @@ impl IntoResponse for ApiError {
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Basic realm=\"anytime\", charset=\"UTF-8\""),
                 );
+                headers.append(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"anytime\""),
+                );
             }
             ApiError::MethodNotAllowed(methods) => {
                 if let Ok(v) = HeaderValue::from_str(&allowed_list(methods)) {
