@@ -81,6 +81,7 @@ impl Deref for AppState {
         (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
         (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
         (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
+        (name = "seed004", description = "Seed 004's email set-up API (enveloped answers); prefer emailSettings and emailAccounts"),
         (name = "oauth", description = "OAuth 2.0: clients (admins), sign-in page, token, revocation, metadata"),
     )
 )]
