@@ -28,8 +28,7 @@ pub struct WorkingTime {
     pub tuesday_business_time: Option<BusinessTime>,
     #[serde(default)]
     pub wednesday_business_time: Option<BusinessTime>,
-    /// The seed API spells this `thusdayBusinessTime`; both are read, the right one is written.
-    #[serde(default, alias = "thusdayBusinessTime")]
+    #[serde(default)]
     pub thursday_business_time: Option<BusinessTime>,
     #[serde(default)]
     pub friday_business_time: Option<BusinessTime>,
@@ -363,9 +362,9 @@ mod tests {
     }
 
     #[test]
-    fn defaults_to_utc_and_reads_the_seed_alias() {
+    fn defaults_to_utc() {
         let w = wt(
-            json!({"thusdayBusinessTime": {"isBusinessDay": true, "openHour": 9, "openMin": 0, "closeHour": 17, "closeMin": 0}}),
+            json!({"thursdayBusinessTime": {"isBusinessDay": true, "openHour": 9, "openMin": 0, "closeHour": 17, "closeMin": 0}}),
         );
         assert_eq!(w.time_zone, "UTC");
         let days = w.day_windows().expect("windows");

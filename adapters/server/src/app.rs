@@ -81,6 +81,7 @@ impl Deref for AppState {
         (name = "junkEmails", description = "Emails kept from senders blocked as junk"),
         (name = "emailAccounts", description = "Mailboxes the help desk receives from"),
         (name = "emailSettings", description = "Sender, layout template, hosted inbound address"),
+        (name = "seed004", description = "Seed 004's email set-up API (enveloped answers); prefer emailSettings and emailAccounts"),
         (name = "oauth", description = "OAuth 2.0: clients (admins), sign-in page, token, revocation, metadata"),
         (name = "reports", description = "Right now, volume, channel and efficiency reports from stored events"),
         (name = "portalConversations", description = "A contact's own conversations, for a portal back end (role portal)"),
@@ -93,6 +94,11 @@ struct ApiDoc;
 pub fn aliases() -> Vec<Alias> {
     vec![
         Alias::new("/api/v3/anytime/departments", "/api/v3/departments"),
+        Alias::new(
+            "/api/v3/anytime/routingRules/{id}/customerRules",
+            "/api/v3/anytime/routingRules/customRules",
+        ),
+        Alias::new("/v4/ticketing", "/api/v4/ticketing"),
         Alias::new(
             "/api/v3/anytime/routingRules/customerRules",
             "/api/v3/anytime/routingRules/customRules",
@@ -116,12 +122,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::oauth::router())
         .merge(crate::portal::router())
         .merge(crate::reports::router())
+        .merge(crate::compat::seed004::router())
 }
 
 /// The OpenAPI document (also what the route table is built from).
 pub fn openapi() -> OpenApiDoc {
     let (_, mut api) = api_router().split_for_parts();
     finish_openapi(&mut api);
+    crate::compat::openapi::document(&mut api, &aliases());
     api
 }
 
@@ -181,6 +189,7 @@ pub fn build(store: Store, config: ServeConfig) -> (Router, AppState) {
     let (router, mut api) = api_router().split_for_parts();
     finish_openapi(&mut api);
     let routes = Arc::new(RouteTable::from_openapi(&api, aliases()));
+    crate::compat::openapi::document(&mut api, &aliases());
     let metrics = Arc::new(Metrics::new());
     let state = AppState(Arc::new(Inner {
         store,

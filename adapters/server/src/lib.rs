@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod auth;
 pub mod breach_worker;
 pub mod cli;
+pub mod compat;
 pub mod config;
 pub mod conversations;
 pub mod eval_cmd;

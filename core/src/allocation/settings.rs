@@ -1,7 +1,7 @@
 //! The `autoAllocationSetting` object of SPEC §4.5, as the API reads and writes it.
 //!
-//! Seed spellings (`allocationRuleSettings`, `allocationAgentPreferences`, `maxNumberForAll`)
-//! are serde aliases, so a seed client's PUT body parses unchanged. Unknown keys are ignored
+//! Only SPEC names are read: the seeds' spellings are mapped at the HTTP edge
+//! (`adapters/server/src/rules/allocation.rs`). Unknown keys are ignored
 //! here (eval inputs may carry whole API objects); the HTTP edge rejects them itself.
 //! Counts cannot be negative once parsed: [`MaxConversations`] refuses them with a message
 //! naming the field, so the allocator never has to decide what `-1` means.
@@ -71,7 +71,7 @@ impl<'de> Deserialize<'de> for MaxConversations {
     }
 }
 
-/// One department's rule (`departmentAllocationRule[]`, seed 000's `allocationRuleSettings[]`).
+/// One department's rule (`departmentAllocationRule[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DepartmentAllocationRule {
@@ -127,15 +127,15 @@ pub struct AutoAllocationSetting {
     /// `defaultAllocationRule`.
     #[serde(default)]
     pub is_enabled_department: bool,
-    #[serde(default, alias = "allocationRuleSettings")]
+    #[serde(default)]
     pub department_allocation_rule: Vec<DepartmentAllocationRule>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub default_allocation_rule: DefaultAllocationRule,
     #[serde(default)]
     pub set_max_number_for_each_agent: bool,
-    #[serde(default, alias = "maxNumberForAll")]
+    #[serde(default)]
     pub max_number_for_all_agents: MaxConversations,
-    #[serde(default, alias = "allocationAgentPreferences")]
+    #[serde(default)]
     pub agent_preferences: AgentPreferences,
     #[serde(default)]
     pub exclude_pending_external: bool,
@@ -241,26 +241,11 @@ mod tests {
     }
 
     #[test]
-    fn seed_000_spellings_are_aliases() {
-        let s: AutoAllocationSetting = serde_json::from_value(json!({
-            "enable": true,
-            "isEnabledDepartment": true,
-            "allocationRuleSettings": [{"departmentId": department(1), "allocationTo": "department",
-                "allocationRule": "roundRobin", "preferLastAssignee": true}],
-            "setMaxNumberForEachAgent": false,
-            "maxNumberForAll": 4,
-            "allocationAgentPreferences": [{"agentId": agent(1), "maxConcurrentCount": 2,
-                "ifAcceptAllocation": false}]
-        }))
-        .unwrap();
-        assert_eq!(s.department_allocation_rule.len(), 1);
-        assert_eq!(
-            s.department_allocation_rule[0].allocation_rule,
-            AllocationStrategy::RoundRobin
-        );
-        assert_eq!(s.max_number_for_all_agents, MaxConversations(4));
-        assert!(!s.agent_preferences[0].if_accept_allocation);
-        assert_eq!(s.agent_preferences[0].max_concurrent_count.limit(), Some(2));
+    fn seed_spellings_are_not_read_here() {
+        // The HTTP edge maps them; the core sees SPEC names only.
+        let s: AutoAllocationSetting =
+            serde_json::from_value(json!({"maxNumberForAll": 4})).unwrap();
+        assert_eq!(s.max_number_for_all_agents, MaxConversations(0));
     }
 
     #[test]

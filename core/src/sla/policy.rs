@@ -11,8 +11,6 @@ use serde::{Deserialize, Serialize};
 pub enum OperationalHour {
     #[default]
     BusinessHours,
-    /// Seed 001 spells it `calenderHours`.
-    #[serde(alias = "calenderHours")]
     CalendarHours,
 }
 

@@ -40,6 +40,10 @@ pub enum ApiError {
     /// Too many requests or failed sign-ins (429, with `Retry-After` in seconds).
     #[error("{message}")]
     RateLimited { message: String, retry_after: u64 },
+    /// An external check failed (422), e.g. a mail server refused the login; the message is
+    /// the server's words.
+    #[error("{0}")]
+    CheckFailed(String),
     /// A dependency is down (503), e.g. `/readyz` without a database.
     #[error("{0}")]
     Unavailable(String),
@@ -114,6 +118,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::CheckFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -131,6 +136,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payloadTooLarge",
             ApiError::UnsupportedMediaType(_) => "unsupportedMediaType",
             ApiError::RateLimited { .. } => "rateLimited",
+            ApiError::CheckFailed(_) => "checkFailed",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internalError",
         }

@@ -19,7 +19,8 @@ struct Route {
     methods: Vec<Method>,
 }
 
-/// A path prefix that stands for another (seed spellings), matched case-insensitively.
+/// A path prefix that stands for another (seed spellings), matched case-insensitively; a
+/// `{param}` segment of `from` matches any segment and is dropped (seed 002's ignored `{id}`).
 #[derive(Debug, Clone)]
 pub struct Alias {
     from: Vec<String>,
@@ -38,6 +39,11 @@ impl Alias {
             from: split(from),
             to: split(to),
         }
+    }
+
+    /// The segments of `from` and `to`.
+    pub fn parts(&self) -> (&[String], &[String]) {
+        (&self.from, &self.to)
     }
 }
 
@@ -139,7 +145,7 @@ impl RouteTable {
                 && a.from
                     .iter()
                     .zip(&parts)
-                    .all(|(f, p)| f.eq_ignore_ascii_case(p))
+                    .all(|(f, p)| f.starts_with('{') || f.eq_ignore_ascii_case(p))
         }) {
             Some(alias) => alias
                 .to
@@ -280,6 +286,17 @@ mod tests {
         assert_eq!(
             found(&t, Method::GET, "/api/v3/anytime/conversations/12"),
             "/api/v3/anytime/conversations/12"
+        );
+    }
+
+    #[test]
+    fn alias_parameters_match_any_segment_and_are_dropped() {
+        let mut t = table();
+        t.aliases
+            .insert(0, Alias::new("/api/v3/agents/{id}/keys", "/api/v3/agents"));
+        assert_eq!(
+            found(&t, Method::POST, "/api/v3/agents/7/KEYS/x9/apiKey"),
+            "/api/v3/agents/x9/apiKey"
         );
     }
 

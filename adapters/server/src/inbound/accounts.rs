@@ -24,10 +24,11 @@ pub(super) const MASK: &str = "********";
 pub(super) const SECRET_KEYS: &[&str] = &["password", "smtpPassword"];
 const TYPES: &[&str] = &["imap", "exchange", "emailForwarding"];
 
-const SHAPE: Shape = Shape {
+pub(crate) const SHAPE: Shape = Shape {
     wrappers: &["emailAccount"],
-    aliases: &[],
+    aliases: crate::compat::email_account::ALIASES,
     allowed: &[
+        "status",
         "type",
         "businessEmail",
         "displayName",
@@ -207,7 +208,10 @@ pub(super) async fn edit<T: Send + 'static>(
 /// The email accounts, by number.
 #[utoipa::path(get, path = "/api/v3/anytime/emailAccounts", tag = "emailAccounts",
     responses((status = 200, description = "`{\"emailAccounts\":[…]}`")))]
-async fn list(Staff(caller): Staff, State(app): State<AppState>) -> ApiResult<Json<Value>> {
+pub(crate) async fn list(
+    Staff(caller): Staff,
+    State(app): State<AppState>,
+) -> ApiResult<Json<Value>> {
     let d = decode(
         app.store
             .documents()
@@ -245,12 +249,13 @@ async fn get_one(
 #[utoipa::path(post, path = "/api/v3/anytime/emailAccounts", tag = "emailAccounts",
     request_body = Object,
     responses((status = 201, description = "`{\"emailAccount\":{…}}`")))]
-async fn create(
+pub(crate) async fn create(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Response> {
     let mut map = body::normalize(req, &SHAPE, "")?;
+    crate::compat::email_account::values(&mut map)?;
     check(&map, true)?;
     seal(&mut map, &secrets::key(&app.config.data_dir)?)?;
     let hosted = hosted(&app, caller.site_id).await?;
@@ -283,13 +288,14 @@ pub(super) fn add(d: &mut Doc, id: String, map: Map<String, Value>) -> Value {
 #[utoipa::path(put, path = "/api/v3/anytime/emailAccounts/{id}", tag = "emailAccounts",
     request_body = Object, params(("id" = Uuid, Path, description = "Email account id")),
     responses((status = 200, description = "`{\"emailAccount\":{…}}`")))]
-async fn update(
+pub(crate) async fn update(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<Value>,
 ) -> ApiResult<Json<Value>> {
     let mut map = body::normalize(req, &SHAPE, "")?;
+    crate::compat::email_account::values(&mut map)?;
     check(&map, false)?;
     unmask(&mut map);
     seal(&mut map, &secrets::key(&app.config.data_dir)?)?;
@@ -338,7 +344,7 @@ pub(super) fn apply_update(a: &mut Value, mut map: Map<String, Value>) -> Value 
 #[utoipa::path(put, path = "/api/v3/anytime/emailAccounts/{id}/enable", tag = "emailAccounts",
     request_body = Object, params(("id" = Uuid, Path, description = "Email account id")),
     responses((status = 200, description = "`{\"emailAccount\":{…}}`")))]
-async fn enable(
+pub(crate) async fn enable(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
@@ -383,7 +389,7 @@ async fn make_default(
 #[utoipa::path(delete, path = "/api/v3/anytime/emailAccounts/{id}", tag = "emailAccounts",
     params(("id" = Uuid, Path, description = "Email account id")),
     responses((status = 204, description = "Deleted")))]
-async fn delete(
+pub(crate) async fn delete(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,

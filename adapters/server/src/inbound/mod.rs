@@ -3,7 +3,7 @@
 //! document, validated by the core's [`BlockIndex`](anytime_core::inbound::BlockIndex), so the
 //! API accepts exactly the rules the inbound pipeline can index.
 
-mod accounts;
+pub(crate) mod accounts;
 mod blocked;
 mod channel_inbound;
 pub mod channels;
@@ -15,7 +15,7 @@ mod junk;
 pub mod raw;
 pub mod secrets;
 pub mod servers;
-mod settings;
+pub(crate) mod settings;
 
 use crate::app::AppState;
 use utoipa_axum::router::OpenApiRouter;

@@ -37,7 +37,7 @@ const SHAPE: Shape = Shape {
 /// The stored document.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Stored {
+pub(crate) struct Stored {
     #[serde(default)]
     sender_name: String,
     #[serde(default)]
@@ -53,6 +53,11 @@ pub(super) struct Stored {
 }
 
 impl Stored {
+    /// Whether an admin has chosen the hosted address (it cannot change afterwards).
+    pub(crate) fn is_chosen(&self) -> bool {
+        self.chosen
+    }
+
     /// The site's own addresses these settings name: the hosted address and the sender
     /// address (the loop guard drops mail from them).
     pub(super) fn own_addresses(&self, inbound_domain: &str) -> Vec<String> {
@@ -103,7 +108,7 @@ fn encode(s: &Stored) -> Result<Value, StoreError> {
 }
 
 /// The settings, created with a provisional address and a token on first use.
-pub(super) async fn load(app: &AppState, site: SiteId) -> ApiResult<Stored> {
+pub(crate) async fn load(app: &AppState, site: SiteId) -> ApiResult<Stored> {
     Ok(app
         .store
         .documents()
@@ -159,7 +164,7 @@ fn local_part(wanted: &str, domain: &str) -> ApiResult<String> {
 }
 
 /// Whether `address` is an email address, by the core's blocked-sender check.
-pub(super) fn is_address(address: &str) -> bool {
+pub(crate) fn is_address(address: &str) -> bool {
     sender(address).is_ok()
 }
 
@@ -182,7 +187,10 @@ fn sender(address: &str) -> ApiResult<String> {
 /// The site's email settings; `ingressToken` only for admins.
 #[utoipa::path(get, path = "/api/v3/anytime/emailSettings", tag = "emailSettings",
     responses((status = 200, description = "`{\"emailSettings\":{…}}`")))]
-async fn get_settings(Staff(caller): Staff, State(app): State<AppState>) -> ApiResult<Json<Value>> {
+pub(crate) async fn get_settings(
+    Staff(caller): Staff,
+    State(app): State<AppState>,
+) -> ApiResult<Json<Value>> {
     let s = load(&app, caller.site_id).await?;
     Ok(Json(view(&app, &s, caller.role)))
 }
@@ -205,7 +213,7 @@ struct Update {
 #[utoipa::path(put, path = "/api/v3/anytime/emailSettings", tag = "emailSettings",
     request_body = Object,
     responses((status = 200, description = "`{\"emailSettings\":{…}}`")))]
-async fn put_settings(
+pub(crate) async fn put_settings(
     Admin(caller): Admin,
     State(app): State<AppState>,
     ApiJson(req): ApiJson<Value>,

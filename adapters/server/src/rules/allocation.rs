@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-const SHAPE: Shape = Shape {
+pub(crate) const SHAPE: Shape = Shape {
     wrappers: &["autoAllocationSetting", "autoAllocation"],
     aliases: &[
         ("allocationRuleSettings", "departmentAllocationRule"),

@@ -3,18 +3,18 @@
 //! the field) and invalidates the site's compiled [`SiteRules`](anytime_core::intake::SiteRules),
 //! which the new-conversation pipeline ([`intake`]) runs on.
 
-mod allocation;
+pub(crate) mod allocation;
 pub mod body;
 mod breaches;
 mod department_filters;
 pub mod intake;
 mod lists;
 pub mod queue;
-mod routing;
+pub(crate) mod routing;
 pub mod site;
-mod sla;
-mod triggers;
-mod working_time;
+pub(crate) mod sla;
+pub(crate) mod triggers;
+pub(crate) mod working_time;
 
 pub use site::RulesCache;
 

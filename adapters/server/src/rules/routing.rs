@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const CONFIG: Shape = Shape {
+pub(crate) const CONFIG: Shape = Shape {
     wrappers: &["routingRule", "routingRules", "routingRuleSetting"],
     aliases: &[
         ("enable", "isEnable"),
@@ -45,7 +45,7 @@ const CONFIG: Shape = Shape {
     ],
 };
 
-const RULE: Shape = Shape {
+pub(crate) const RULE: Shape = Shape {
     wrappers: &["customRule", "customerRule"],
     aliases: &[
         ("routeId", "routeToId"),
@@ -67,39 +67,10 @@ const RULE: Shape = Shape {
     ],
 };
 
-/// Seed 002 puts `when`/`logicExpression` on the rule itself: lift them into `conditions`.
-fn lift_conditions(rule: &mut Map<String, Value>) {
-    let when = rule.remove("when");
-    let expression = rule.remove("logicalExpression");
-    if when.is_none() && expression.is_none() {
-        return;
-    }
-    let mut conditions = match rule.remove("conditions") {
-        Some(Value::Array(list)) => json!({ "list": list }),
-        Some(Value::Object(o)) => Value::Object(o),
-        _ => json!({ "list": [] }),
-    };
-    if let Some(o) = conditions.as_object_mut() {
-        if let Some(w) = when {
-            let w = match w.as_u64() {
-                Some(0) => json!("any"),
-                Some(1) => json!("all"),
-                Some(2) => json!("logicalExpression"),
-                _ => w,
-            };
-            o.insert("when".into(), w);
-        }
-        if let Some(e) = expression {
-            o.insert("logicalExpression".into(), e);
-        }
-    }
-    rule.insert("conditions".into(), conditions);
-}
-
 /// A custom rule body in canonical keys (no id handling).
 fn rule_keys(body: Value, prefix: &str) -> ApiResult<Map<String, Value>> {
     let mut map = body::normalize(body, &RULE, prefix)?;
-    lift_conditions(&mut map);
+    crate::compat::conditions::lift_from_rule(&mut map, prefix)?;
     Ok(map)
 }
 

@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const SHAPE: Shape = Shape {
+pub(crate) const SHAPE: Shape = Shape {
     wrappers: &["slaPolicy"],
     aliases: &[("isEnable", "enable"), ("index", "orderIndex")],
     allowed: &[
@@ -38,6 +38,8 @@ const SHAPE: Shape = Shape {
 fn keys(req: Value) -> ApiResult<Map<String, Value>> {
     let mut map = body::normalize(req, &SHAPE, "")?;
     map.remove("id");
+    crate::compat::conditions::in_body(&mut map, "")?;
+    crate::compat::sla::operational_hour(&mut map);
     Ok(map)
 }
 

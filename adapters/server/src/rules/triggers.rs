@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const SHAPE: Shape = Shape {
+pub(crate) const SHAPE: Shape = Shape {
     wrappers: &["trigger"],
     aliases: &[
         ("triggerEvent", "event"),
@@ -122,6 +122,7 @@ fn fold_actions(map: &mut Map<String, Value>) -> ApiResult<()> {
 
 fn keys(req: Value) -> ApiResult<Map<String, Value>> {
     let mut map = body::normalize(req, &SHAPE, "")?;
+    crate::compat::conditions::in_body(&mut map, "")?;
     fold_actions(&mut map)?;
     if map.get("sendToContacts") == Some(&Value::Bool(true)) && !map.contains_key("sendEmail") {
         map.insert("sendEmail".into(), json!(true));

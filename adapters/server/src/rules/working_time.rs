@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-const WORKING: Shape = Shape {
+pub(crate) const WORKING: Shape = Shape {
     wrappers: &["workingTime", "workingTimeSetting"],
     aliases: &[("thusdayBusinessTime", "thursdayBusinessTime")],
     allowed: &[
