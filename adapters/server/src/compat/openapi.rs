@@ -193,4 +193,6 @@ pub fn document(api: &mut OpenApi, aliases: &[Alias]) {
     for (path, item) in extra {
         api.paths.paths.entry(path).or_insert(item);
     }
+    // Several alias paths copy one operation: keep every operationId unique.
+    crate::http::operation_ids::make_unique(api);
 }

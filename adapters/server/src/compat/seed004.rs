@@ -200,6 +200,7 @@ fn rename_fields(e: ApiError, names: &[(&str, &str)]) -> ApiError {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct CreateQuery {
     /// The hosted address's local part.
     mail: String,
