@@ -21,6 +21,7 @@
 
 mod agents;
 mod attachments;
+mod bulk;
 mod canned;
 mod contacts;
 mod conversations;
@@ -35,6 +36,7 @@ mod migrate;
 mod model;
 pub mod outbox;
 mod pipeline;
+mod search;
 mod sites;
 mod sql;
 mod tags;
@@ -42,6 +44,7 @@ mod time;
 
 pub use agents::Agents;
 pub use attachments::{Attachment, Attachments};
+pub use bulk::{Bulk, BulkConversation};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
 pub use conversations::{
@@ -105,6 +108,11 @@ impl Store {
 
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { store: self }
+    }
+
+    /// Loading many finished conversations at once (see [`Bulk`]).
+    pub fn bulk(&self) -> Bulk<'_> {
+        Bulk { store: self }
     }
 
     pub fn documents(&self) -> Documents<'_> {
@@ -188,5 +196,7 @@ pub fn schema_version(db: &Path) -> StoreResult<i64> {
     migrate::current_version(&conn)
 }
 
+#[cfg(test)]
+mod query_plans;
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (4, include_str!("../migrations/0004_rules_pipeline.sql")),
     (6, include_str!("../migrations/0006_junk_emails.sql")),
+    (11, include_str!("../migrations/0011_scale_indexes.sql")),
 ];
 
 /// The schema version this binary expects.
