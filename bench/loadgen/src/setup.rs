@@ -39,6 +39,19 @@ fn expect(r: Response, status: u16, what: &str) -> io::Result<Value> {
     r.json()
 }
 
+/// Sends `body` and expects `status`; returns the answer's JSON (`Null` when empty).
+async fn call(
+    conn: &mut Conn,
+    method: &str,
+    path: &str,
+    body: &Value,
+    status: u16,
+    what: &str,
+) -> io::Result<Value> {
+    let r = conn.send_json(method, path, body).await?;
+    expect(r, status, what)
+}
+
 fn id_at(v: &Value, pointer: &str, what: &str) -> io::Result<String> {
     v.pointer(pointer)
         .and_then(Value::as_str)
@@ -51,21 +64,19 @@ pub async fn configure(conn: &mut Conn, tag: &str) -> io::Result<Configured> {
     let mut agents = Vec::new();
     for i in 0..30 {
         let email = format!("agent{i}.{tag}@example.com");
-        let r = conn
-            .send_json(
-                "POST",
-                "/api/v3/agents",
-                &json!({"name": format!("Agent {i}"), "email": email, "role": "agent"}),
-            )
-            .await?;
-        let v = expect(r, 201, "create agent")?;
+        let v = call(
+            conn,
+            "POST",
+            "/api/v3/agents",
+            &json!({"name": format!("Agent {i}"), "email": email, "role": "agent"}),
+            201,
+            "create agent",
+        )
+        .await?;
         let id = id_at(&v, "/agent/id", "create agent")?;
+        let online = json!({"status": "online"});
         let r = conn
-            .send_json(
-                "PUT",
-                &format!("/api/v3/agents/{id}/status"),
-                &json!({"status": "online"}),
-            )
+            .send_json("PUT", &format!("/api/v3/agents/{id}/status"), &online)
             .await?;
         if !(200..300).contains(&r.status) {
             return Err(io::Error::other(format!(
@@ -79,14 +90,16 @@ pub async fn configure(conn: &mut Conn, tag: &str) -> io::Result<Configured> {
     let mut departments = Vec::new();
     for (d, name) in ["Support", "Billing", "Logistics", "IT"].iter().enumerate() {
         let members: Vec<&String> = agents.iter().skip(d).step_by(4).collect();
-        let r = conn
-            .send_json(
-                "POST",
-                "/api/v3/departments",
-                &json!({"name": format!("{name} {tag}"), "members": members}),
-            )
-            .await?;
-        let v = expect(r, 201, "create department")?;
+        let body = json!({"name": format!("{name} {tag}"), "members": members});
+        let v = call(
+            conn,
+            "POST",
+            "/api/v3/departments",
+            &body,
+            201,
+            "create department",
+        )
+        .await?;
         departments.push(id_at(&v, "/department/id", "create department")?);
     }
     for (i, topic) in TOPICS.iter().enumerate() {
@@ -102,29 +115,36 @@ pub async fn configure(conn: &mut Conn, tag: &str) -> io::Result<Configured> {
             rule["routeToObject"] = json!("department");
             rule["routeToId"] = json!(departments[i % departments.len()]);
         }
-        let r = conn
-            .send_json("POST", &format!("{BASE}/routingRules/customRules"), &rule)
-            .await?;
-        expect(r, 201, "create routing rule")?;
+        call(
+            conn,
+            "POST",
+            &format!("{BASE}/routingRules/customRules"),
+            &rule,
+            201,
+            "create routing rule",
+        )
+        .await?;
     }
-    let r = conn
-        .send_json(
-            "PUT",
-            &format!("{BASE}/routingRules"),
-            &json!({"isEnable": true, "type": "rules",
+    call(
+        conn,
+        "PUT",
+        &format!("{BASE}/routingRules"),
+        &json!({"isEnable": true, "type": "rules",
                     "matchFailedToObject": "department", "matchFailedToId": departments[0]}),
-        )
-        .await?;
-    expect(r, 200, "routing configuration")?;
-    let r = conn
-        .send_json(
-            "PUT",
-            &format!("{BASE}/autoAllocation"),
-            &json!({"enable": true, "defaultAllocationRule": {"allocationRule": "roundRobin"},
+        200,
+        "routing configuration",
+    )
+    .await?;
+    call(
+        conn,
+        "PUT",
+        &format!("{BASE}/autoAllocation"),
+        &json!({"enable": true, "defaultAllocationRule": {"allocationRule": "roundRobin"},
                     "maxNumberForAll": 0}),
-        )
-        .await?;
-    expect(r, 200, "auto allocation")?;
+        200,
+        "auto allocation",
+    )
+    .await?;
     let triggers = [
         json!({"name": "Urgent outages", "event": "conversationCreated",
                "conditions": [{"fieldId": "subject", "matchType": "contains", "value": "outage"}],
@@ -146,10 +166,15 @@ pub async fn configure(conn: &mut Conn, tag: &str) -> io::Result<Configured> {
                "setValue": true, "autoUpdate": [{"fieldId": "priority", "value": "high"}]}),
     ];
     for t in &triggers {
-        let r = conn
-            .send_json("POST", &format!("{BASE}/triggers"), t)
-            .await?;
-        expect(r, 201, "create trigger")?;
+        call(
+            conn,
+            "POST",
+            &format!("{BASE}/triggers"),
+            t,
+            201,
+            "create trigger",
+        )
+        .await?;
     }
     let policies = [
         json!({"name": "Urgent", "firstRespondWithin": 1, "resolveRespondWithin": 8,
@@ -159,20 +184,26 @@ pub async fn configure(conn: &mut Conn, tag: &str) -> io::Result<Configured> {
                "operationalHour": "businessHours"}),
     ];
     for p in &policies {
-        let r = conn
-            .send_json("POST", &format!("{BASE}/slaPolicies"), p)
-            .await?;
-        expect(r, 201, "create SLA policy")?;
-    }
-    let r = conn
-        .send_json(
+        call(
+            conn,
             "POST",
-            &format!("{BASE}/filters"),
-            &json!({"name": "High and urgent", "conditions": [
-                {"fieldId": "priority", "matchType": "is", "value": "high"}]}),
+            &format!("{BASE}/slaPolicies"),
+            p,
+            201,
+            "create SLA policy",
         )
         .await?;
-    let v = expect(r, 201, "create filter")?;
+    }
+    let v = call(
+        conn,
+        "POST",
+        &format!("{BASE}/filters"),
+        &json!({"name": "High and urgent", "conditions": [
+                {"fieldId": "priority", "matchType": "is", "value": "high"}]}),
+        201,
+        "create filter",
+    )
+    .await?;
     let filter_id = id_at(&v, "/filter/id", "create filter")?;
     Ok(Configured {
         agents,
