@@ -101,8 +101,11 @@ impl Bulk<'_> {
         self.store
             .db
             .write(|tx| {
+                // analysis_limit: sampled statistics are enough for the planner and take
+                // seconds instead of a full read of every index of a multi-gigabyte file.
                 tx.execute_batch(
                     "INSERT INTO conversation_search (conversation_search) VALUES ('optimize');
+                     PRAGMA analysis_limit = 1000;
                      ANALYZE;",
                 )?;
                 Ok(())

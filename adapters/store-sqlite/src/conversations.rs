@@ -502,11 +502,18 @@ impl Conversations<'_> {
                     cond.push("EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.site_id = c.site_id AND ct.conversation_id = c.id AND ct.tag_id = ?)".into());
                     params.push(Value::Text(tag.to_string()));
                 }
-                if let Some(q) = query.keywords.as_deref().and_then(fts_query) {
-                    cond.push("c.id IN (SELECT conversation_id FROM conversation_search WHERE conversation_search MATCH ? AND site_id = ?)".into());
-                    params.push(Value::Text(q));
-                    params.push(Value::Text(site.clone()));
-                }
+                // With keywords the matches drive the query (CROSS JOIN fixes the loop order):
+                // planned freely, SQLite walked every conversation of the site and tested
+                // each against the match list, 190 ms at a million conversations.
+                let from = if let Some(q) = query.keywords.as_deref().and_then(fts_query) {
+                    params.insert(0, Value::Text(site.clone()));
+                    params.insert(0, Value::Text(q));
+                    "(SELECT DISTINCT conversation_id AS cid FROM conversation_search
+                      WHERE conversation_search MATCH ? AND site_id = ?) m
+                     CROSS JOIN conversations c ON c.id = m.cid"
+                } else {
+                    "conversations c"
+                };
                 if let Some(from) = query.time_from {
                     cond.push("coalesce(c.last_replied_time, c.created_time) >= ?".into());
                     params.push(Value::Text(ts(from)));
@@ -523,7 +530,7 @@ impl Conversations<'_> {
                 }
                 let cond = cond.join(" AND ");
                 let total: i64 = conn
-                    .prepare(&format!("SELECT count(*) FROM conversations c WHERE {cond}"))?
+                    .prepare(&format!("SELECT count(*) FROM {from} WHERE {cond}"))?
                     .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
                 let dir = if query.descending { "DESC" } else { "ASC" };
                 // NULLs (never replied, no SLA) go last either way.
@@ -542,7 +549,7 @@ impl Conversations<'_> {
                 params.push(Value::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
                 params.push(Value::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
                 let mut stmt = conn.prepare(&format!(
-                    "SELECT c.snapshot FROM conversations c WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
+                    "SELECT c.snapshot FROM {from} WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
                 ))?;
                 let list: Vec<Conversation> =
                     json_rows(&mut stmt, rusqlite::params_from_iter(params.iter()))?;

@@ -83,3 +83,23 @@ async fn the_open_list_reads_the_open_index_only() {
     );
     assert!(page.contains("INDEX conversations_open"), "{page}");
 }
+
+#[tokio::test]
+async fn keyword_search_starts_from_the_matches() {
+    let (_dir, conn) = migrated().await;
+    // Conversations::list with keywords (the FROM it builds), default window.
+    let p = plan(
+        &conn,
+        "SELECT count(*) FROM (SELECT DISTINCT conversation_id AS cid FROM conversation_search
+              WHERE conversation_search MATCH 'kalo' AND site_id = 's') m
+         CROSS JOIN conversations c ON c.id = m.cid
+         WHERE c.site_id = 's' AND c.is_deleted = 0
+           AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'",
+    );
+    let lines: Vec<&str> = p.lines().collect();
+    let fts = lines.iter().position(|l| l.contains("conversation_search"));
+    let conv = lines
+        .iter()
+        .position(|l| l.contains("SEARCH c USING INDEX sqlite_autoindex_conversations_1"));
+    assert!(matches!((fts, conv), (Some(a), Some(b)) if a < b), "{p}");
+}
