@@ -23,6 +23,9 @@ fi
 step "benchmarks compile"
 cargo bench --workspace --locked --no-run
 
+step "HTTP benchmark, short mode (release build, small data, 1 s per operation, no Request Tracker; fails only on request errors)"
+bench/run.sh --short
+
 step "wasm package: build, then every vector and the error contract in Node"
 bindings/wasm/build.sh
 (cd bindings/wasm && npm ci --no-audit --no-fund && node --test test/ && npx tsc -p types-test)

@@ -23,6 +23,7 @@ mod agents;
 mod attachments;
 mod batch;
 mod breaches;
+mod bulk;
 mod canned;
 mod conditions_sql;
 #[cfg(test)]
@@ -47,6 +48,7 @@ mod oauth;
 pub mod outbox;
 mod pipeline;
 mod reports;
+mod search;
 mod sites;
 mod sql;
 mod sql_functions;
@@ -57,6 +59,7 @@ pub use agents::Agents;
 pub use attachments::{Attachment, Attachments};
 pub use batch::{Batch, BOT_HISTORY_FIELD};
 pub use breaches::{DueBreach, RecordedBreach};
+pub use bulk::{Bulk, BulkConversation};
 pub use canned::CannedResponses;
 pub use contacts::Contacts;
 pub use conversations::{
@@ -134,6 +137,11 @@ impl Store {
 
     pub fn drafts(&self) -> Drafts<'_> {
         Drafts { store: self }
+    }
+
+    /// Loading many finished conversations at once (see [`Bulk`]).
+    pub fn bulk(&self) -> Bulk<'_> {
+        Bulk { store: self }
     }
 
     pub fn documents(&self) -> Documents<'_> {
@@ -229,5 +237,7 @@ pub fn schema_version(db: &Path) -> StoreResult<i64> {
     migrate::current_version(&conn)
 }
 
+#[cfg(test)]
+mod query_plans;
 #[cfg(test)]
 mod tests;

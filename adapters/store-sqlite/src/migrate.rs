@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_sla_breaches.sql")),
     (9, include_str!("../migrations/0009_inbound.sql")),
     (10, include_str!("../migrations/0010_oauth.sql")),
+    (11, include_str!("../migrations/0011_scale_indexes.sql")),
 ];
 
 /// The schema version this binary expects.

@@ -27,7 +27,7 @@ fn new_agent(n: u128, email: &str, role: Role, key_byte: u8) -> NewAgent {
     }
 }
 
-async fn store_with_site() -> (tempfile::TempDir, Store, SiteId) {
+pub(crate) async fn store_with_site() -> (tempfile::TempDir, Store, SiteId) {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = Store::open(dir.path().join("t.db"), StoreOptions::default())
         .await

@@ -1,0 +1,105 @@
+//! `EXPLAIN QUERY PLAN` checks for the statements that must stay fast at a million
+//! conversations (docs/benchmarks.md, scale): each must search a B-tree, never scan a table.
+
+use rusqlite::Connection;
+
+/// The plan's detail lines, joined.
+fn plan(conn: &Connection, sql: &str) -> String {
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    rows.join("\n")
+}
+
+async fn migrated() -> (tempfile::TempDir, Connection) {
+    let (dir, store, _) = crate::tests::store_with_site().await;
+    store.close().await;
+    let conn = Connection::open(dir.path().join("t.db")).unwrap();
+    (dir, conn)
+}
+
+#[tokio::test]
+async fn keyword_index_rows_are_found_by_key() {
+    let (_dir, conn) = migrated().await;
+    for sql in [
+        "SELECT search_rowid FROM conversation_search_keys WHERE site_id = 's' AND message_id = 0 AND conversation_id = 1",
+        "SELECT search_rowid FROM conversation_search_keys WHERE site_id = 's' AND message_id = 7",
+    ] {
+        let p = plan(&conn, sql);
+        assert!(
+            p.contains("USING COVERING INDEX conversation_search_keys_by_item"),
+            "{sql}\n{p}"
+        );
+    }
+    // FTS5 always reports a "SCAN" of the virtual table; `:=` is its rowid-equality lookup.
+    let p = plan(&conn, "DELETE FROM conversation_search WHERE rowid = 5");
+    assert!(p.contains("VIRTUAL TABLE INDEX 0:="), "{p}");
+}
+
+#[tokio::test]
+async fn allocation_counts_only_open_rows() {
+    let (_dir, conn) = migrated().await;
+    // TxView::agent_loads
+    let p = plan(
+        &conn,
+        "SELECT agent_assignee_id, status, count(*) FROM conversations
+         WHERE site_id = 's' AND is_deleted = 0 AND status <> 'closed'
+           AND agent_assignee_id IS NOT NULL
+         GROUP BY agent_assignee_id, status",
+    );
+    assert!(
+        p.contains("COVERING INDEX conversations_open_by_agent"),
+        "{p}"
+    );
+}
+
+#[tokio::test]
+async fn the_open_list_reads_the_open_index_only() {
+    let (_dir, conn) = migrated().await;
+    // Conversations::list with status=open, the default 30-day window, by next SLA breach.
+    let cond = "c.site_id = 's' AND c.is_deleted = 0
+        AND c.status IN ('new','pendingInternal','pendingExternal','onHold')
+        AND c.status <> 'closed'
+        AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'";
+    let count = plan(
+        &conn,
+        &format!("SELECT count(*) FROM conversations c WHERE {cond}"),
+    );
+    assert!(
+        count.contains("COVERING INDEX conversations_open"),
+        "{count}"
+    );
+    let page = plan(
+        &conn,
+        &format!(
+            "SELECT c.snapshot FROM conversations c WHERE {cond}
+             ORDER BY c.next_breach_at IS NULL, c.next_breach_at ASC, c.id ASC LIMIT 50 OFFSET 0"
+        ),
+    );
+    assert!(page.contains("INDEX conversations_open"), "{page}");
+}
+
+#[tokio::test]
+async fn keyword_search_starts_from_the_matches() {
+    let (_dir, conn) = migrated().await;
+    // Conversations::list with keywords (the FROM it builds), default window.
+    let p = plan(
+        &conn,
+        "SELECT count(*) FROM (SELECT DISTINCT conversation_id AS cid FROM conversation_search
+              WHERE conversation_search MATCH 'kalo' AND site_id = 's') m
+         CROSS JOIN conversations c ON c.id = m.cid
+         WHERE c.site_id = 's' AND c.is_deleted = 0
+           AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'",
+    );
+    let lines: Vec<&str> = p.lines().collect();
+    let fts = lines.iter().position(|l| l.contains("conversation_search"));
+    let conv = lines
+        .iter()
+        .position(|l| l.contains("SEARCH c USING INDEX sqlite_autoindex_conversations_1"));
+    assert!(matches!((fts, conv), (Some(a), Some(b)) if a < b), "{p}");
+}
