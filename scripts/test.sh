@@ -12,6 +12,19 @@ cargo fmt --all --check
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "mail servers for the email tests (Dovecot, aiosmtpd)"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v dovecot >/dev/null 2>&1 || ! command -v doveadm >/dev/null 2>&1; then
+    as_root apt-get update -qq && as_root apt-get install -y -qq dovecot-imapd dovecot-lmtpd openssl >/dev/null
+fi
+pip_install() { pip install -q "$@" 2>/dev/null || pip install -q --break-system-packages "$@"; }
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then pip_install aiosmtpd; fi
+
+step "OpenAPI 3.1 validator for the document test (openapi-spec-validator, jsonschema)"
+if ! python3 -c 'import openapi_spec_validator, jsonschema' 2>/dev/null; then
+    pip_install openapi-spec-validator jsonschema
+fi
+
 step "unit, property, vector and HTTP tests"
 if command -v cargo-nextest >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast

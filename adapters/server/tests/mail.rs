@@ -1,0 +1,402 @@
+//! The email channel against real mail servers (issue 6): Dovecot (IMAP, IMAPS, LMTP) and an
+//! aiosmtpd SMTP server started by `tests/mail/mailservers.sh` on free loopback ports. Mail
+//! comes in through the raw ingress, replies go out through the outbox worker over SMTP and
+//! are read back from the customer's mailbox over IMAP (Python's imaplib).
+//!
+//! Skipped (with a message) when Dovecot or aiosmtpd is missing; `scripts/test.sh` installs
+//! both, so CI always runs it.
+
+mod common;
+use common::{Resp, Server};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const API: &str = "/api/v3/anytime";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Mail {
+    dir: tempfile::TempDir,
+    imap: u16,
+    imaps: u16,
+    lmtp: u16,
+    smtp: u16,
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mail/mailservers.sh")
+}
+
+impl Mail {
+    fn available() -> bool {
+        let dovecot = Command::new("sh")
+            .args(["-c", "command -v dovecot && command -v doveadm"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        let aiosmtpd = Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        dovecot && aiosmtpd
+    }
+
+    /// Runs the script; its output goes to files, since the daemons it starts inherit the
+    /// descriptors and a pipe would never close.
+    fn run(&self, cmd: &str) {
+        let log = self.dir.path().join(format!("script-{cmd}.log"));
+        let file = std::fs::File::create(&log).expect("log file");
+        let status = Command::new("bash")
+            .arg(script())
+            .args([cmd, self.dir.path().to_str().unwrap()])
+            .env("IMAP_PORT", self.imap.to_string())
+            .env("IMAPS_PORT", self.imaps.to_string())
+            .env("LMTP_PORT", self.lmtp.to_string())
+            .env("SMTP_PORT", self.smtp.to_string())
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().expect("log file"))
+            .stderr(file)
+            .status()
+            .expect("run mailservers.sh");
+        assert!(
+            status.success(),
+            "mailservers.sh {cmd}: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
+    fn start() -> Mail {
+        let m = Mail {
+            dir: tempfile::tempdir().unwrap(),
+            imap: free_port(),
+            imaps: free_port(),
+            lmtp: free_port(),
+            smtp: free_port(),
+        };
+        m.run("start");
+        m
+    }
+
+    /// The messages in `user`'s INBOX, read over IMAP.
+    fn inbox(&self, user: &str) -> Vec<String> {
+        let code = format!(
+            "import imaplib, json\n\
+             m = imaplib.IMAP4('127.0.0.1', {})\n\
+             m.login('{user}', 'secret')\n\
+             m.select('INBOX')\n\
+             out = []\n\
+             for n in m.search(None, 'ALL')[1][0].split():\n\
+             \x20   out.append(m.fetch(n, '(RFC822)')[1][0][1].decode('utf-8', 'replace'))\n\
+             print(json.dumps(out))",
+            self.imap
+        );
+        let out = Command::new("python3")
+            .args(["-c", &code])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Waits until `user`'s INBOX holds `n` messages.
+    fn wait_inbox(&self, user: &str, n: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let inbox = self.inbox(user);
+            if inbox.len() >= n || start.elapsed() > Duration::from_secs(20) {
+                assert_eq!(inbox.len(), n, "{user}'s inbox: {inbox:#?}");
+                return inbox;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Mail {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(script())
+            .args(["stop", self.dir.path().to_str().unwrap()])
+            .env("IMAP_PORT", self.imap.to_string())
+            .env("SMTP_PORT", self.smtp.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+fn ingress(s: &Server, token: &str, raw: &str) -> Resp {
+    let req = format!(
+        "POST {API}/inbound/raw HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: message/rfc822\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n{raw}",
+        s.addr,
+        raw.len()
+    );
+    s.raw(req.as_bytes())
+}
+
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    raw.lines()
+        .take_while(|l| !l.is_empty())
+        .find(|l| {
+            l.len() > name.len()
+                && l[..name.len()].eq_ignore_ascii_case(name)
+                && l.as_bytes()[name.len()] == b':'
+        })
+        .map(|l| l[name.len() + 1..].trim())
+}
+
+fn outbox(s: &Server) -> Vec<(String, i64, Option<String>)> {
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let mut stmt = db
+        .prepare("SELECT state, attempts, last_error FROM outbox ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn wait_outbox(
+    s: &Server,
+    what: impl Fn(&[(String, i64, Option<String>)]) -> bool,
+) -> Vec<(String, i64, Option<String>)> {
+    let start = Instant::now();
+    loop {
+        let rows = outbox(s);
+        if what(&rows) || start.elapsed() > Duration::from_secs(20) {
+            return rows;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn mail_in_reply_out_answer_threads_and_delivery_survives_a_dead_smtp_server() {
+    if !Mail::available() {
+        eprintln!("SKIPPED: dovecot or aiosmtpd missing (scripts/test.sh installs them)");
+        return;
+    }
+    let mail = Mail::start();
+    let s = Server::start_with(&["--mail-insecure-tls", "--worker-interval-ms", "100"]);
+    let admin = s.admin.clone();
+    let account = json!({
+        "type": "imap", "businessEmail": "alice@localhost", "displayName": "Acme Support",
+        "password": "secret",
+        "serverInfo": {"userName": "alice", "incomingServer": "127.0.0.1",
+            "incomingServerPort": mail.imap, "useSSL": false,
+            "outgoingServer": "127.0.0.1", "outgoingServerPort": mail.smtp,
+            "encryptedConnectionType": "none", "authentication": false}
+    });
+    let r = s.post(&format!("{API}/emailAccounts"), &admin, account.clone());
+    assert_eq!(r.status, 201, "{}", r.body);
+    let account_id = r.json()["emailAccount"]["id"].as_str().unwrap().to_string();
+
+    // Test connection: plain IMAP + SMTP, IMAPS + STARTTLS, then a wrong password.
+    let r = s.put(
+        &format!("{API}/emailAccounts/{account_id}/test"),
+        &admin,
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json(), json!({"incoming": "ok", "outgoing": "ok"}));
+    let r = s.put(
+        &format!("{API}/emailAccounts/{account_id}/test"),
+        &admin,
+        json!({"serverInfo": {"useSSL": true, "incomingServerPort": mail.imaps,
+                               "encryptedConnectionType": "TLS"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = s.put(
+        &format!("{API}/emailAccounts/{account_id}/test"),
+        &admin,
+        json!({"password": "wrong"}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["incoming"], "{}", r.body);
+    assert!(r.body.contains("IMAP"), "{}", r.body);
+
+    // A trigger acknowledging new conversations (to the contact).
+    let r = s.post(
+        &format!("{API}/triggers"),
+        &admin,
+        json!({"name": "Ack", "event": "conversationCreated", "sendEmail": true,
+               "sendToContacts": true, "subject": "Received: {{conversation.subject}}",
+               "plainText": "We are on it."}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    let token = s.get(&format!("{API}/emailSettings"), &admin).json()["emailSettings"]
+        ["ingressToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(ingress(&s, "nope", "From: a@b\r\n\r\nx").status, 401);
+
+    // 1. A customer's mail becomes a conversation with contact, subject, bodies.
+    let first = "From: Bob Customer <bob@localhost>\r\nTo: alice@localhost\r\n\
+        Subject: Printer on fire\r\nMessage-ID: <first@bob.localhost>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\r\nIt burns.\r\n--b\r\n\
+        Content-Type: application/pdf; name=\"photo.pdf\"\r\n\
+        Content-Disposition: attachment; filename=\"photo.pdf\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQ=\r\n--b--\r\n";
+    let r = ingress(&s, &token, first);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["result"], "created");
+    let id = r.json()["conversationId"].as_i64().unwrap();
+    let c = s.get(&format!("{API}/conversations/{id}"), &admin).json()["conversation"].clone();
+    assert_eq!(c["subject"], "Printer on fire");
+    assert_eq!(c["channel"], "email");
+    assert_eq!(c["receivedFrom"], "alice@localhost");
+    let contact = s.get(
+        &format!("/api/v3/contacts/{}", c["contactId"].as_str().unwrap()),
+        &admin,
+    );
+    assert_eq!(contact.json()["contact"]["email"], "bob@localhost");
+    assert_eq!(contact.json()["contact"]["name"], "Bob Customer");
+    let msgs = s
+        .get(&format!("{API}/conversations/{id}/messages"), &admin)
+        .json()["messages"]
+        .clone();
+    assert_eq!(
+        msgs[0]["plainBody"].as_str().map(str::trim),
+        Some("It burns.")
+    );
+    // Redelivery by the MTA is harmless.
+    assert_eq!(ingress(&s, &token, first).json()["result"], "duplicate");
+
+    // The trigger's acknowledgement reaches Bob, marked automatic.
+    let inbox = mail.wait_inbox("bob", 1);
+    assert!(
+        inbox[0].contains("Received: Printer on fire"),
+        "{}",
+        inbox[0]
+    );
+    assert_eq!(header(&inbox[0], "Auto-Submitted"), Some("auto-generated"));
+
+    // 2. The agent's reply arrives in Bob's mailbox with the token and threading headers.
+    let r = s.post(
+        &format!("{API}/conversations/{id}/messages"),
+        &admin,
+        json!({"type": "email", "htmlBody": "<p>Unplug it.</p>"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let inbox = mail.wait_inbox("bob", 2);
+    let reply = inbox
+        .iter()
+        .find(|m| m.contains("Unplug it"))
+        .expect("the reply");
+    assert_eq!(
+        header(reply, "Subject"),
+        Some(format!("Re: Printer on fire [#{id}]").as_str())
+    );
+    assert_eq!(header(reply, "In-Reply-To"), Some("<first@bob.localhost>"));
+    assert!(header(reply, "References")
+        .unwrap_or("")
+        .contains("<first@bob.localhost>"));
+    assert!(
+        header(reply, "From")
+            .unwrap_or("")
+            .contains("alice@localhost"),
+        "{reply}"
+    );
+    let reply_id = header(reply, "Message-ID").unwrap().to_string();
+    assert_eq!(
+        s.get(&format!("{API}/conversations/{id}"), &admin).json()["conversation"]["status"],
+        "pendingExternal"
+    );
+
+    // 3. Bob's answer to it threads into the same conversation: pendingInternal.
+    let answer = format!(
+        "From: bob@localhost\r\nTo: alice@localhost\r\nSubject: Re: Printer on fire\r\n\
+         Message-ID: <answer@bob.localhost>\r\nIn-Reply-To: {reply_id}\r\nReferences: <first@bob.localhost> {reply_id}\r\n\r\nDone, thanks.\r\n"
+    );
+    let r = ingress(&s, &token, &answer);
+    assert_eq!(r.json()["result"], "appended", "{}", r.body);
+    assert_eq!(r.json()["conversationId"], id);
+    assert_eq!(
+        s.get(&format!("{API}/conversations/{id}"), &admin).json()["conversation"]["status"],
+        "pendingInternal"
+    );
+
+    // 4. An auto-reply starts a conversation but triggers no email back.
+    let before = outbox(&s).len();
+    let r = ingress(
+        &s,
+        &token,
+        "From: carol@localhost\r\nTo: alice@localhost\r\nSubject: Out of office\r\n\
+         Message-ID: <ooo@carol>\r\nAuto-Submitted: auto-replied\r\n\r\nAway.\r\n",
+    );
+    assert_eq!(r.json()["result"], "created");
+    assert_eq!(outbox(&s).len(), before);
+
+    // 5. Blocked domain → junk; rejected address → only a counter.
+    s.put(
+        &format!("{API}/blockedSenders"),
+        &admin,
+        json!({"email": "spam.localhost", "blockType": "blockDomainasJunk"}),
+    );
+    s.put(
+        &format!("{API}/blockedSenders"),
+        &admin,
+        json!({"email": "eve@localhost", "blockType": "rejectEmail"}),
+    );
+    let r = ingress(
+        &s,
+        &token,
+        "From: x@mx.spam.localhost\r\nSubject: WIN\r\nMessage-ID: <j@spam>\r\n\r\n$$$\r\n",
+    );
+    assert_eq!(r.json()["result"], "junk");
+    assert_eq!(
+        s.get(&format!("{API}/junkEmails"), &admin).json()["total"],
+        1
+    );
+    let r = ingress(
+        &s,
+        &token,
+        "From: eve@localhost\r\nSubject: hi\r\nMessage-ID: <e@eve>\r\n\r\nhi\r\n",
+    );
+    assert_eq!(r.json()["result"], "rejected");
+    assert!(r.json()["conversationId"].is_null());
+
+    // 6. SMTP down mid-outbox: retried, delivered once it is back.
+    mail.run("stop-smtp");
+    let r = s.post(
+        &format!("{API}/conversations/{id}/messages"),
+        &admin,
+        json!({"type": "email", "htmlBody": "<p>Second try.</p>"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rows = wait_outbox(&s, |rows| rows.last().is_some_and(|r| r.1 >= 1));
+    let last = rows.last().unwrap().clone();
+    assert_eq!(last.0, "queued", "{rows:?}");
+    assert!(last.1 >= 1 && last.2.is_some(), "{rows:?}");
+    mail.run("start-smtp");
+    {
+        // The retry schedule waits a minute; bring the attempt forward.
+        let db = rusqlite::Connection::open(s.db()).unwrap();
+        db.busy_timeout(Duration::from_secs(5)).unwrap();
+        db.execute(
+            "UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE state = 'queued'",
+            [],
+        )
+        .unwrap();
+    }
+    let rows = wait_outbox(&s, |rows| rows.iter().all(|r| r.0 == "sent"));
+    assert!(rows.iter().all(|r| r.0 == "sent"), "{rows:?}");
+    let inbox = mail.wait_inbox("bob", 3);
+    assert!(inbox.iter().any(|m| m.contains("Second try")));
+}
