@@ -7,7 +7,6 @@
 use crate::app::AppState;
 use crate::rules::intake;
 use anytime_store::{DueBreach, StoreError};
-use chrono::Utc;
 
 /// Due rows handled per round; the rest wait for the next one.
 const BATCH: u32 = 200;
@@ -17,7 +16,7 @@ pub async fn check_due_breaches(app: &AppState) -> Result<usize, String> {
     let due = app
         .store
         .conversations()
-        .due_breaches(Utc::now(), BATCH)
+        .due_breaches(anytime_store::now(), BATCH)
         .await
         .map_err(|e| e.to_string())?;
     let mut checked = 0;
@@ -34,7 +33,7 @@ async fn recheck(app: &AppState, row: DueBreach) -> Result<(), String> {
     let prepared = intake::prepare(app, row.site)
         .await
         .map_err(|e| format!("{e:?}"))?;
-    let now = Utc::now();
+    let now = anytime_store::now();
     let result = app
         .store
         .conversations()

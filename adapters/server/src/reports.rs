@@ -171,7 +171,7 @@ async fn right_now(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Json<Value>> {
-    let now = Utc::now();
+    let now = anytime_store::now();
     let mut p = params(q, now)?;
     p.filter.open_only = true;
     let (department, agent) = (p.filter.department, p.filter.agent);
@@ -198,7 +198,7 @@ async fn volume(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Json<Value>> {
-    let mut p = params(q, Utc::now())?;
+    let mut p = params(q, anytime_store::now())?;
     // Fail on too many buckets before loading anything.
     reports::bucket_starts(p.from, p.to, p.tz, p.granularity)?;
     p.filter.active_in = Some((p.from, p.to));
@@ -216,7 +216,7 @@ async fn channel(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Json<Value>> {
-    let mut p = params(q, Utc::now())?;
+    let mut p = params(q, anytime_store::now())?;
     p.filter.active_in = Some((p.from, p.to));
     let conversations = load(&app, caller.site_id, p.filter).await?;
     Ok(Json(
@@ -233,7 +233,7 @@ async fn efficiency(
     State(app): State<AppState>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Json<Value>> {
-    let mut p = params(q, Utc::now())?;
+    let mut p = params(q, anytime_store::now())?;
     p.filter.active_in = Some((p.from, p.to));
     let conversations = load(&app, caller.site_id, p.filter).await?;
     let breaches: Vec<_> = app

@@ -105,6 +105,36 @@ fn messages_keep_source_addresses_and_attachments() {
 }
 
 #[test]
+fn merged_attachments_follow_their_messages() {
+    let s = Server::start();
+    let guid = upload(&s, &s.admin, b"moves along");
+    let r = create(&s, json!({"attachments": [{"guid": guid}]}));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let source = r.json()["conversation"]["id"].as_i64().unwrap();
+    let target = create(&s, json!({})).json()["conversation"]["id"]
+        .as_i64()
+        .unwrap();
+    let r = s.post(
+        &format!("{BASE}/conversations/{target}/merge"),
+        &s.admin,
+        json!({"sourceId": source}),
+    );
+    assert!(r.status == 200 || r.status == 201, "{}", r.body);
+    let list = s
+        .get(&format!("{BASE}/conversations/{target}/messages"), &s.admin)
+        .json();
+    let attached: Vec<_> = list["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["attachments"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(attached.len(), 1, "{list}");
+    assert_eq!(attached[0]["guid"], json!(guid));
+    assert_eq!(attached[0]["conversationId"], json!(target));
+}
+
+#[test]
 fn bad_message_fields_are_named() {
     let s = Server::start();
     let r = create(

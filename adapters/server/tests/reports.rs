@@ -21,7 +21,7 @@ fn ok(s: &Server, path: &str, cred: &common::Cred) -> Value {
 }
 
 fn window() -> String {
-    let now = chrono::Utc::now();
+    let now = anytime_store::now();
     let f = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     format!(
         "timeFrom={}&timeTo={}",

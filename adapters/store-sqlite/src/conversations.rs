@@ -513,6 +513,12 @@ impl Conversations<'_> {
                 let (a, b) = decide((t, tm), (s, sm), next)?;
                 save(tx, &site, &b)?;
                 save(tx, &site, &a)?;
+                // The source's messages moved into the target: so do their attachments.
+                tx.prepare_cached(
+                    "UPDATE attachments SET conversation_id = ?3
+                     WHERE site_id = ?1 AND conversation_id = ?2 AND message_id IS NOT NULL",
+                )?
+                .execute((&site, source.0, target.0))?;
                 Ok((a, b))
             })
             .await

@@ -23,7 +23,7 @@ impl Auth {
         else {
             return Ok(None);
         };
-        let left = (expires - chrono::Utc::now()).to_std().ok();
+        let left = (expires - anytime_store::now()).to_std().ok();
         let Some(left) = left.filter(|l| !l.is_zero()) else {
             return Ok(None);
         };

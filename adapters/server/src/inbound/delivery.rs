@@ -11,7 +11,6 @@ use anytime_core::model::{AgentId, ContactId, MessageId};
 use anytime_mail::smtp::{SendError, SmtpPool};
 use anytime_mail::{compose, Outgoing, Party};
 use anytime_store::DueEmail;
-use chrono::Utc;
 use serde_json::Value;
 use std::time::Duration;
 use uuid::Uuid;
@@ -46,7 +45,7 @@ pub async fn deliver_due(app: &AppState, pool: &std::sync::Arc<SmtpPool>) -> Res
     let due = app
         .store
         .outbox()
-        .due(Utc::now(), BATCH)
+        .due(anytime_store::now(), BATCH)
         .await
         .map_err(|e| e.to_string())?;
     let n = due.len();
@@ -77,7 +76,7 @@ async fn deliver(app: &AppState, pool: &SmtpPool, email: DueEmail) -> Result<(),
         Ok(p) => p,
         Err(Unsendable(reason)) => {
             outbox
-                .failed(email.id, reason, true, Utc::now())
+                .failed(email.id, reason, true, anytime_store::now())
                 .await
                 .map_err(|e| e.to_string())?;
             return Ok(());
@@ -88,7 +87,7 @@ async fn deliver(app: &AppState, pool: &SmtpPool, email: DueEmail) -> Result<(),
         Ok(m) => m,
         Err(e) => {
             outbox
-                .failed(email.id, e.to_string(), true, Utc::now())
+                .failed(email.id, e.to_string(), true, anytime_store::now())
                 .await
                 .map_err(|e| e.to_string())?;
             return Ok(());
@@ -98,13 +97,13 @@ async fn deliver(app: &AppState, pool: &SmtpPool, email: DueEmail) -> Result<(),
     match result {
         Ok(()) => outbox.sent(email.id, outgoing.message_id).await,
         Err(SendError::Permanent(e)) => outbox
-            .failed(email.id, e, true, Utc::now())
+            .failed(email.id, e, true, anytime_store::now())
             .await
             .map(|_| ()),
         Err(SendError::Transient(e)) => {
             pool.forget(&settings);
             outbox
-                .failed(email.id, e, false, Utc::now())
+                .failed(email.id, e, false, anytime_store::now())
                 .await
                 .map(|_| ())
         }

@@ -203,7 +203,7 @@ pub async fn ingest(
     let prepared = Arc::new(intake::prepare(app, site).await?);
     let config = site_config(app, site).await?;
     let via = via.clone();
-    let now = Utc::now();
+    let now = anytime_store::now();
     let new_contact = ContactId(Uuid::new_v4());
     Ok(app
         .store

@@ -15,7 +15,6 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use url::Url;
 use uuid::Uuid;
 
@@ -441,7 +440,7 @@ pub async fn authorize_submit(
         );
     };
     let (code, hash) = generate_secret("atc_");
-    let now = Utc::now();
+    let now = anytime_store::now();
     let stored = app
         .store
         .oauth()

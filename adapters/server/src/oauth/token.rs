@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use serde::Serialize;
 use std::net::IpAddr;
 use utoipa::ToSchema;
@@ -192,7 +192,7 @@ async fn identify_client(
 
 /// A fresh pair: the secrets to answer with and their hashes to store.
 fn new_pair() -> (String, String, TokenPair) {
-    let now = Utc::now();
+    let now = anytime_store::now();
     let (access, access_hash) = generate_secret("ato_");
     let (refresh, refresh_hash) = generate_secret("atr_");
     (
@@ -230,7 +230,7 @@ async fn code_grant(
     let verifier = required(p, "code_verifier")?.to_string();
     let (access, refresh, pair) = new_pair();
     let client_id = client.id;
-    let now = Utc::now();
+    let now = anytime_store::now();
     let outcome = app
         .store
         .oauth()
@@ -281,7 +281,7 @@ async fn refresh_grant(
     let outcome = app
         .store
         .oauth()
-        .rotate_refresh(hash_key(token), client.id, pair, Utc::now())
+        .rotate_refresh(hash_key(token), client.id, pair, anytime_store::now())
         .await?;
     match outcome {
         RefreshOutcome::Issued { scope } => Ok(answer(access, refresh, scope)),

@@ -12,7 +12,6 @@ use anytime_core::allocation::{allocate_waiting, AllocationConversation};
 use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Update};
 use anytime_core::model::{Conversation, SiteId, Status};
 use anytime_store::ConversationChange;
-use chrono::Utc;
 
 /// Allocates the site's waiting conversations; returns how many were assigned.
 pub async fn run(app: &AppState, site: SiteId) -> ApiResult<usize> {
@@ -36,7 +35,7 @@ pub async fn run(app: &AppState, site: SiteId) -> ApiResult<usize> {
                 waiting.push(AllocationConversation::from_conversation(&c, last));
             }
             let queue = allocate_waiting(&p.rules.allocation, &agents, &waiting, &mut state);
-            let now = Utc::now();
+            let now = anytime_store::now();
             for a in &queue.assignments {
                 let (conversation, _messages) = batch.load(a.conversation_id)?;
                 let before: Conversation = conversation.clone();
