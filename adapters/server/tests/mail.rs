@@ -400,3 +400,66 @@ fn mail_in_reply_out_answer_threads_and_delivery_survives_a_dead_smtp_server() {
     let inbox = mail.wait_inbox("bob", 3);
     assert!(inbox.iter().any(|m| m.contains("Second try")));
 }
+
+/// Seed 004 registers an external account only after a real IMAP login succeeds: a wrong
+/// password is a 422 in the envelope with nothing stored; the right one stores the account.
+#[test]
+fn seed004_registers_an_external_account_after_a_real_imap_check() {
+    if !Mail::available() {
+        eprintln!("SKIPPED: dovecot or aiosmtpd missing (scripts/test.sh installs them)");
+        return;
+    }
+    let mail = Mail::start();
+    let s = Server::start_with(&["--mail-insecure-tls"]);
+    let v1 = format!("/{}/openapi/v1", s.site_id);
+    let external = |password: &str| {
+        json!({"name": "Alice", "host": "127.0.0.1", "port": mail.imap, "ssl": false,
+               "mail": "alice@localhost", "password": password, "mailDel": false})
+    };
+    let header = |r: &Resp| r.json()["header"].clone();
+
+    let r = s.post(
+        &format!("{v1}/mail/external.json"),
+        &s.admin,
+        external("wrong"),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(header(&r)["isSuccessful"], json!(false));
+    assert!(
+        header(&r)["resultMessage"]
+            .as_str()
+            .unwrap()
+            .contains("IMAP"),
+        "{}",
+        r.body
+    );
+    let stored = s.get(&format!("{API}/emailAccounts"), &s.admin).json();
+    assert_eq!(
+        stored["emailAccounts"],
+        json!([]),
+        "nothing stored on failure"
+    );
+
+    let r = s.post(
+        &format!("{v1}/mail/external/verify.json"),
+        &s.admin,
+        external("secret"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["result"]["content"], json!("SUCCESS"));
+
+    let r = s.post(
+        &format!("{v1}/mail/external.json"),
+        &s.admin,
+        external("secret"),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let content = r.json()["result"]["content"].clone();
+    assert_eq!(content["mail"], json!("alice@localhost"));
+    assert_eq!(content["password"], json!("********"));
+    let stored = s.get(&format!("{API}/emailAccounts"), &s.admin).json();
+    let accounts = stored["emailAccounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "{stored}");
+    assert_eq!(accounts[0]["number"], content["id"]);
+    assert_eq!(accounts[0]["type"], json!("imap"));
+}
