@@ -17,3 +17,4 @@ mod tls;
 pub use compose::{compose, Outgoing, OutgoingAttachment, Party};
 pub use error::MailError;
 pub use parse::{parse, MailAttachment, ParsedMail};
+pub use tls::Security;

@@ -73,3 +73,28 @@ pub fn connector(accept_invalid_certs: bool) -> Result<TlsConnector, String> {
     };
     Ok(TlsConnector::from(Arc::new(config)))
 }
+
+/// How the connection is secured (`encryptedConnectionType`: none, SSL, TLS), for SMTP
+/// and IMAP alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Security {
+    /// Plain text; only when the account says so.
+    None,
+    /// Plain connect, then STARTTLS (required).
+    StartTls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+}
+
+impl Security {
+    /// The account's `encryptedConnectionType`: `SSL` is implicit TLS, `TLS` is STARTTLS,
+    /// `none` is plain; anything else is refused (`None` result).
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "none" | "" => Some(Security::None),
+            "tls" | "starttls" => Some(Security::StartTls),
+            "ssl" => Some(Security::Tls),
+            _ => None,
+        }
+    }
+}

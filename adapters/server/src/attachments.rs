@@ -80,7 +80,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A file name safe to store and echo: no path, no control characters, bounded.
-fn clean_name(name: Option<&str>) -> String {
+pub(crate) fn clean_name(name: Option<&str>) -> String {
     let base = name.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
@@ -118,6 +118,19 @@ fn write_content(dir: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
     let file = std::fs::File::open(&tmp)?;
     file.sync_all()?;
     std::fs::rename(&tmp, &target)
+}
+
+/// Writes the bytes of an attachment (once per content) and returns their SHA-256, the
+/// name its records refer to. Uploads and inbound mail both store files through here.
+pub(crate) async fn save_content(app: &AppState, bytes: Vec<u8>) -> ApiResult<String> {
+    let sha = hex(&Sha256::digest(&bytes));
+    let dir = store_dir(app);
+    let sha_for_write = sha.clone();
+    tokio::task::spawn_blocking(move || write_content(&dir, &sha_for_write, &bytes))
+        .await
+        .map_err(|e| ApiError::Internal(format!("the file write task failed: {e}")))?
+        .map_err(|e| ApiError::Unavailable(format!("cannot store the file: {e}")))?;
+    Ok(sha)
 }
 
 /// Upload a file (`multipart/form-data`, part `file`; at most 20 MB, 413 beyond).
@@ -167,14 +180,8 @@ async fn upload(caller: Caller, State(app): State<AppState>, req: Request) -> Ap
     }
     let (file_name, content_type, bytes) =
         found.ok_or_else(|| ApiError::invalid("file", "give the file in a part named `file`"))?;
-    let sha = hex(&Sha256::digest(&bytes));
     let size = bytes.len() as u64;
-    let dir = store_dir(&app);
-    let sha_for_write = sha.clone();
-    tokio::task::spawn_blocking(move || write_content(&dir, &sha_for_write, &bytes))
-        .await
-        .map_err(|e| ApiError::Internal(format!("the file write task failed: {e}")))?
-        .map_err(|e| ApiError::Unavailable(format!("cannot store the file: {e}")))?;
+    let sha = save_content(&app, bytes).await?;
     let record = app
         .store
         .attachments()

@@ -157,6 +157,7 @@ pub async fn serve(config: ServeConfig) -> CliResult<()> {
     };
     let worker = tokio::spawn(crate::workers::run(state.clone()));
     let delivery = tokio::spawn(crate::inbound::delivery::run(state.clone()));
+    let imap = tokio::spawn(crate::inbound::imap_sync::run(state.clone()));
     println!("listening on http://{addr}");
     tracing::info!(%addr, "listening");
     let served = axum::serve(
@@ -168,6 +169,7 @@ pub async fn serve(config: ServeConfig) -> CliResult<()> {
     pruner.abort();
     worker.abort();
     delivery.abort();
+    imap.abort();
     store.close().await;
     served.map_err(|e| format!("server error: {e}"))?;
     tracing::info!("stopped");

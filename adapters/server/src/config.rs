@@ -21,6 +21,10 @@ pub struct ServeConfig {
     pub demo_dir: Option<PathBuf>,
     /// Accept self-signed IMAP/SMTP certificates (test servers only).
     pub mail_insecure_tls: bool,
+    /// IMAP poll interval (and IDLE renewal), in milliseconds.
+    pub imap_poll_ms: u64,
+    /// Use IDLE when an IMAP server offers it.
+    pub imap_idle: bool,
 }
 
 impl ServeConfig {
@@ -38,6 +42,8 @@ impl ServeConfig {
             worker_interval_ms: 5_000,
             demo_dir: None,
             mail_insecure_tls: false,
+            imap_poll_ms: 60_000,
+            imap_idle: true,
         }
     }
 }

@@ -89,6 +89,13 @@ struct ServeArgs {
     /// Accept self-signed certificates of IMAP/SMTP servers (test servers only).
     #[arg(long, env = "ANYTIME_MAIL_INSECURE_TLS")]
     mail_insecure_tls: bool,
+    /// How often IMAP accounts are polled when their server has no IDLE (and how long one
+    /// IDLE lasts before it is renewed), in milliseconds.
+    #[arg(long, env = "ANYTIME_IMAP_POLL_MS", default_value_t = 60_000)]
+    imap_poll_ms: u64,
+    /// Poll IMAP accounts even when their server offers IDLE.
+    #[arg(long, env = "ANYTIME_IMAP_NO_IDLE")]
+    imap_no_idle: bool,
 }
 
 impl ServeArgs {
@@ -108,6 +115,8 @@ impl ServeArgs {
             default.join("index.html").is_file().then_some(default)
         });
         config.mail_insecure_tls = self.mail_insecure_tls;
+        config.imap_poll_ms = self.imap_poll_ms;
+        config.imap_idle = !self.imap_no_idle;
         config
     }
 }

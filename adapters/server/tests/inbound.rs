@@ -354,6 +354,18 @@ fn email_accounts_number_default_disable_delete_and_hide_passwords() {
     assert_eq!(first["serverInfo"]["smtpPassword"], "********");
     assert!(!r.body.contains("hunter2"));
     let first_id = first["id"].as_str().unwrap().to_string();
+    // How IMAP is secured is checked on save (STARTTLS unless `useSSL` or `none` says else).
+    let r = s.post(
+        ACCOUNTS,
+        &s.admin,
+        json!({"type": "imap", "businessEmail": "x@acme.test",
+               "serverInfo": {"incomingEncryptedConnectionType": "maybe"}}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        r.error_fields(),
+        vec!["serverInfo.incomingEncryptedConnectionType"]
+    );
 
     // Encrypted at rest, with a 0600 key file in the data dir.
     let db = rusqlite::Connection::open(s.db()).unwrap();

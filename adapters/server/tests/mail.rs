@@ -7,135 +7,12 @@
 //! both, so CI always runs it.
 
 mod common;
+use common::mail::{header, Mail};
 use common::{Resp, Server};
 use serde_json::json;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const API: &str = "/api/v3/anytime";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Mail {
-    dir: tempfile::TempDir,
-    imap: u16,
-    imaps: u16,
-    lmtp: u16,
-    smtp: u16,
-}
-
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mail/mailservers.sh")
-}
-
-impl Mail {
-    fn available() -> bool {
-        let dovecot = Command::new("sh")
-            .args(["-c", "command -v dovecot && command -v doveadm"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        let aiosmtpd = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        dovecot && aiosmtpd
-    }
-
-    /// Runs the script; its output goes to files, since the daemons it starts inherit the
-    /// descriptors and a pipe would never close.
-    fn run(&self, cmd: &str) {
-        let log = self.dir.path().join(format!("script-{cmd}.log"));
-        let file = std::fs::File::create(&log).expect("log file");
-        let status = Command::new("bash")
-            .arg(script())
-            .args([cmd, self.dir.path().to_str().unwrap()])
-            .env("IMAP_PORT", self.imap.to_string())
-            .env("IMAPS_PORT", self.imaps.to_string())
-            .env("LMTP_PORT", self.lmtp.to_string())
-            .env("SMTP_PORT", self.smtp.to_string())
-            .stdin(Stdio::null())
-            .stdout(file.try_clone().expect("log file"))
-            .stderr(file)
-            .status()
-            .expect("run mailservers.sh");
-        assert!(
-            status.success(),
-            "mailservers.sh {cmd}: {}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-    }
-
-    fn start() -> Mail {
-        let m = Mail {
-            dir: tempfile::tempdir().unwrap(),
-            imap: free_port(),
-            imaps: free_port(),
-            lmtp: free_port(),
-            smtp: free_port(),
-        };
-        m.run("start");
-        m
-    }
-
-    /// The messages in `user`'s INBOX, read over IMAP.
-    fn inbox(&self, user: &str) -> Vec<String> {
-        let code = format!(
-            "import imaplib, json\n\
-             m = imaplib.IMAP4('127.0.0.1', {})\n\
-             m.login('{user}', 'secret')\n\
-             m.select('INBOX')\n\
-             out = []\n\
-             for n in m.search(None, 'ALL')[1][0].split():\n\
-             \x20   out.append(m.fetch(n, '(RFC822)')[1][0][1].decode('utf-8', 'replace'))\n\
-             print(json.dumps(out))",
-            self.imap
-        );
-        let out = Command::new("python3")
-            .args(["-c", &code])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    /// Waits until `user`'s INBOX holds `n` messages.
-    fn wait_inbox(&self, user: &str, n: usize) -> Vec<String> {
-        let start = Instant::now();
-        loop {
-            let inbox = self.inbox(user);
-            if inbox.len() >= n || start.elapsed() > Duration::from_secs(20) {
-                assert_eq!(inbox.len(), n, "{user}'s inbox: {inbox:#?}");
-                return inbox;
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Mail {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(script())
-            .args(["stop", self.dir.path().to_str().unwrap()])
-            .env("IMAP_PORT", self.imap.to_string())
-            .env("SMTP_PORT", self.smtp.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
 
 fn ingress(s: &Server, token: &str, raw: &str) -> Resp {
     let req = format!(
@@ -144,17 +21,6 @@ fn ingress(s: &Server, token: &str, raw: &str) -> Resp {
         raw.len()
     );
     s.raw(req.as_bytes())
-}
-
-fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
-    raw.lines()
-        .take_while(|l| !l.is_empty())
-        .find(|l| {
-            l.len() > name.len()
-                && l[..name.len()].eq_ignore_ascii_case(name)
-                && l.as_bytes()[name.len()] == b':'
-        })
-        .map(|l| l[name.len() + 1..].trim())
 }
 
 fn outbox(s: &Server) -> Vec<(String, i64, Option<String>)> {

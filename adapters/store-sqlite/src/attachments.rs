@@ -62,6 +62,28 @@ fn in_use(conn: &Connection, sha: &str) -> StoreResult<bool> {
         .is_some())
 }
 
+/// Records an attachment whose file is already written (on a message when `a` says so).
+pub(crate) fn insert(conn: &Connection, site: &str, a: &Attachment) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO attachments (site_id, guid, file_name, content_type, size, sha256, uploader_id,
+                                  conversation_id, message_id, created_time)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute((
+        site,
+        a.guid.to_string(),
+        &a.file_name,
+        &a.content_type,
+        i64::try_from(a.size).unwrap_or(i64::MAX),
+        &a.sha256,
+        a.uploader_id.to_string(),
+        a.conversation_id.map(|c| c.0),
+        a.message_id.map(|m| m.0),
+        time::now_text(),
+    ))?;
+    Ok(())
+}
+
 impl Attachments<'_> {
     /// The uploads attached to conversation `id`'s messages, oldest first.
     pub async fn of_conversation(
@@ -91,20 +113,7 @@ impl Attachments<'_> {
         self.store
             .db
             .write(move |tx| {
-                tx.prepare_cached(
-                    "INSERT INTO attachments (site_id, guid, file_name, content_type, size, sha256, uploader_id, created_time)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute((
-                    &site,
-                    a.guid.to_string(),
-                    &a.file_name,
-                    &a.content_type,
-                    i64::try_from(a.size).unwrap_or(i64::MAX),
-                    &a.sha256,
-                    a.uploader_id.to_string(),
-                    time::now_text(),
-                ))?;
+                insert(tx, &site, &a)?;
                 ok_or_not_found(load(tx, &site, a.guid)?, "attachment")
             })
             .await

@@ -55,6 +55,33 @@ impl Documents<'_> {
             .await
     }
 
+    /// Document `name` of every site that has one: the background workers (IMAP ingestion)
+    /// find their work across sites with it.
+    pub async fn everywhere(&self, name: &'static str) -> StoreResult<Vec<(SiteId, Value)>> {
+        self.store
+            .db
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT site_id, value FROM site_documents WHERE name = ?1 ORDER BY site_id",
+                )?;
+                let rows = stmt.query_map([name], |r| {
+                    Ok((crate::sql::uuid_at(r, 0)?, r.get::<_, String>(1)?))
+                })?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (site, text) = row?;
+                    let value = serde_json::from_str(&text).map_err(|e| {
+                        StoreError::Unavailable(format!(
+                            "stored document {name} is unreadable: {e}"
+                        ))
+                    })?;
+                    out.push((SiteId(site), value));
+                }
+                Ok(out)
+            })
+            .await
+    }
+
     /// Several documents read in one snapshot (for compiling a site's rules consistently).
     pub async fn get_many(
         &self,

@@ -224,6 +224,34 @@ impl InboundTx<'_> {
         set_envelope(self.tx, &self.site, message, envelope)
     }
 
+    /// Stores an inbound message's details (source, subject, addresses) and its attachments,
+    /// whose files the server has written, on the message just stored in conversation `id`.
+    /// The 20 MB per conversation limit is for uploads: a mail is taken as it came.
+    pub fn attach(
+        &self,
+        id: ConversationId,
+        message: MessageId,
+        details: &crate::MessageDetails,
+        files: &[crate::Attachment],
+    ) -> StoreResult<()> {
+        let new = crate::NewMessageDetails {
+            message_id: message,
+            details: details.clone(),
+            attachments: Vec::new(),
+            uploader: anytime_core::model::AgentId(uuid::Uuid::nil()),
+        };
+        crate::message_details::save(self.tx, &self.site, id, &[new])?;
+        for file in files {
+            let on_message = crate::Attachment {
+                conversation_id: Some(id),
+                message_id: Some(message),
+                ..file.clone()
+            };
+            crate::attachments::insert(self.tx, &self.site, &on_message)?;
+        }
+        Ok(())
+    }
+
     /// Stores a junk email (and its Message-ID, so a redelivery is dropped); returns its id.
     pub fn insert_junk(&self, email: &JunkEmail, message_id: Option<&str>) -> StoreResult<i64> {
         let id = insert_tx(self.tx, &self.site, email)?;

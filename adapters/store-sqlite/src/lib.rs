@@ -41,6 +41,7 @@ mod fields;
 mod filters;
 mod inbound;
 mod junk;
+mod mailboxes;
 mod message_details;
 mod migrate;
 mod model;
@@ -75,6 +76,7 @@ pub use fields::{FieldMapping, Fields, StoredField};
 pub use filters::{Filter, FilterInput, Filters};
 pub use inbound::{Inbound, InboundTx, Rejection, SenderKey};
 pub use junk::{JunkEmail, JunkEmails, JunkQuery};
+pub use mailboxes::{MailboxPosition, Mailboxes};
 pub use message_details::{MessageDetails, NewMessageDetails, MAX_CONVERSATION_ATTACHMENT_BYTES};
 pub use migrate::latest_version;
 pub use model::*;
@@ -146,6 +148,10 @@ impl Store {
 
     pub fn documents(&self) -> Documents<'_> {
         Documents { store: self }
+    }
+
+    pub fn mailboxes(&self) -> Mailboxes<'_> {
+        Mailboxes { store: self }
     }
 
     pub fn outbox(&self) -> Outbox<'_> {

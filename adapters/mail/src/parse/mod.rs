@@ -7,6 +7,7 @@ use crate::html::sanitize;
 use anytime_core::inbound::{Headers, InboundMessage};
 use chrono::{DateTime, Utc};
 use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+use sha2::{Digest, Sha256};
 
 /// Header fields kept on the inbound message: those the rules read (auto-reply detection)
 /// and a few useful when looking into a delivery. Others are dropped to keep it small.
@@ -44,6 +45,14 @@ pub struct MailAttachment {
     pub data: Vec<u8>,
 }
 
+/// The identity of a mail without a Message-ID: a digest of its bytes, so that the same
+/// mail delivered twice (an MTA retry, an IMAP re-read after a crash) is still recognised.
+fn digest_id(raw: &[u8]) -> String {
+    let digest = Sha256::digest(raw);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("<sha256-{hex}@anytime.invalid>")
+}
+
 /// Parses a raw message. Anything that parses as a message is accepted (missing headers
 /// become empty values); only input without a single header is refused.
 pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
@@ -64,7 +73,7 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMail, MailError> {
     let attachments = attachments(&message, raw_html.as_deref());
     let inbound = InboundMessage {
         message_id: message.message_id().map(|id| format!("<{id}>")),
-        external_message_id: None,
+        external_message_id: message.message_id().is_none().then(|| digest_id(raw)),
         from,
         to: addresses(message.to()),
         cc: addresses(message.cc()),

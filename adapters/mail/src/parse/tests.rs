@@ -135,6 +135,16 @@ fn text_only_mail_has_no_html() {
     assert_eq!(m.message.html, None);
     assert_eq!(m.message.text.as_deref(), Some("line 1\r\nline 2\r\n"));
     assert_eq!(m.message.message_id, None);
+    // Without a Message-ID the bytes identify the mail: the same bytes, the same id.
+    let again = parse(b"From: a@b.test\r\nSubject: hi\r\n\r\nline 1\r\nline 2\r\n").unwrap();
+    let other = parse(b"From: a@b.test\r\nSubject: hi\r\n\r\nline 3\r\n").unwrap();
+    let id = m.message.external_message_id.clone().unwrap();
+    assert!(
+        id.starts_with("<sha256-") && id.ends_with("@anytime.invalid>"),
+        "{id}"
+    );
+    assert_eq!(again.message.external_message_id, Some(id.clone()));
+    assert_ne!(other.message.external_message_id, Some(id));
     assert_eq!(m.message.in_reply_to, None);
     assert!(m.message.references.is_empty());
 }

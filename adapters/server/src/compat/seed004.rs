@@ -323,7 +323,12 @@ async fn imap_check(app: &AppState, account: &External, password: &str) -> Resul
     anytime_mail::imap::test_login(&anytime_mail::imap::ImapLogin {
         host: account.host.clone(),
         port: account.port,
-        tls: account.ssl,
+        // `ssl: false` means STARTTLS, as seed 001's `useSSL` (inbound::servers::imap_security).
+        security: if account.ssl {
+            anytime_mail::Security::Tls
+        } else {
+            anytime_mail::Security::StartTls
+        },
         user: account.mail.clone(),
         password: password.to_string(),
         accept_invalid_certs: app.config.mail_insecure_tls,

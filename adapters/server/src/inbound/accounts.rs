@@ -89,11 +89,16 @@ pub(super) fn check(map: &Map<String, Value>, full: bool) -> ApiResult<()> {
             }
         }
     }
-    if map
-        .get("serverInfo")
-        .is_some_and(|v| !v.is_object() && !v.is_null())
-    {
-        return Err(ApiError::invalid("serverInfo", "must be an object"));
+    match map.get("serverInfo") {
+        Some(info @ Value::Object(_)) => {
+            if info.get("incomingEncryptedConnectionType").is_some() {
+                super::servers::imap_security(info).map_err(|e| {
+                    ApiError::invalid("serverInfo.incomingEncryptedConnectionType", e)
+                })?;
+            }
+        }
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(ApiError::invalid("serverInfo", "must be an object")),
     }
     Ok(())
 }
@@ -203,6 +208,38 @@ pub(super) async fn edit<T: Send + 'static>(
             Ok((encode(&d), out))
         })
         .await?)
+}
+
+/// The IMAP worker's report (SPEC §4.10 `status`, `lastError`, `lastReceivedTime`); the
+/// configuration and `updatedTime` stay as the admin left them. A deleted account is no
+/// error: its task is about to stop.
+pub(super) async fn report(
+    app: &AppState,
+    site: anytime_core::model::SiteId,
+    id: &str,
+    status: Result<(), String>,
+    received: bool,
+) -> ApiResult<()> {
+    let id = id.to_string();
+    edit(app, site, move |d| {
+        if let Some(a) = d
+            .accounts
+            .iter_mut()
+            .find(|a| id_of(a) == Some(id.as_str()))
+        {
+            a["status"] = json!(if status.is_ok() {
+                "succeeded"
+            } else {
+                "failed"
+            });
+            a["lastError"] = status.err().map_or(Value::Null, Value::String);
+            if received {
+                a["lastReceivedTime"] = json!(now());
+            }
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The email accounts, by number.
@@ -451,18 +488,8 @@ async fn run_test(app: &AppState, account: Value) -> ApiResult<Response> {
         if forwarding {
             return Ok("notApplicable");
         }
-        let s = super::servers::imap(&account, &key, insecure)?;
-        anytime_mail::imap::test_login(&anytime_mail::imap::ImapLogin {
-            host: s.host,
-            port: s.port,
-            tls: s.tls,
-            user: s.user,
-            password: s.password,
-            accept_invalid_certs: s.accept_invalid_certs,
-            timeout: super::servers::TIMEOUT,
-        })
-        .await
-        .map(|()| "ok")
+        let login = super::servers::imap(&account, &key, insecure)?;
+        anytime_mail::imap::test_login(&login).await.map(|()| "ok")
     };
     let outgoing = async {
         let s = super::servers::smtp(&account, &key, app.config.smtp_relay.as_deref(), insecure)?;

@@ -205,6 +205,7 @@ async fn inbound(
         },
         sender_name: Some(name),
         attachments: Vec::new(),
+        files: Vec::new(),
         restore_junk: None,
     };
     let out = ingest::ingest(&app, site, &via, incoming).await?;

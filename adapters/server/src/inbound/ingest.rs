@@ -26,7 +26,9 @@ use anytime_core::model::{
     MessageInfo, MessageType, SiteId,
 };
 use anytime_core::routing::AccountAssignment;
-use anytime_store::{ConversationChange, InboundTx, JunkEmail, SenderKey, StoreError, StoreResult};
+use anytime_store::{
+    ConversationChange, InboundTx, JunkEmail, MessageDetails, SenderKey, StoreError, StoreResult,
+};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -114,8 +116,11 @@ pub struct Incoming {
     pub message: InboundMessage,
     /// The sender's display name (email: the From header's phrase when absent).
     pub sender_name: Option<String>,
-    /// Attachment descriptions kept in the envelope (the mail adapter's uploads).
+    /// Attachment descriptions kept in the envelope (and on a junk email).
     pub attachments: Vec<Value>,
+    /// The attachments' records, files already written: put on the message when one is
+    /// stored.
+    pub files: Vec<anytime_store::Attachment>,
     /// A junk email marked "not junk" (SPEC §4.9): the block check is skipped and the junk
     /// email is deleted in the same transaction as the conversation is stored.
     pub restore_junk: Option<i64>,
@@ -360,6 +365,20 @@ impl Plan<'_> {
         })
     }
 
+    /// What the messages API shows besides the bodies (SPEC §4.1).
+    fn details(&self) -> MessageDetails {
+        let m = &self.incoming.message;
+        let list = |a: &[String]| (!a.is_empty()).then(|| a.join(", "));
+        MessageDetails {
+            source: Some(self.via.source.clone()),
+            subject: Some(clip(&m.subject)).filter(|s| !s.is_empty()),
+            from: Some(m.from.clone()).filter(|f| !f.is_empty()),
+            to: list(&m.to),
+            cc: list(&m.cc),
+            quote: None,
+        }
+    }
+
     fn junk(&self) -> JunkEmail {
         let m = &self.incoming.message;
         let html = self.html().unwrap_or_default();
@@ -523,6 +542,12 @@ impl Plan<'_> {
             .map(|m| m.id)
             .ok_or_else(|| StoreError::Unavailable("the change stored no message".into()))?;
         tx.remember_message(message, own_id, &self.envelope())?;
+        tx.attach(
+            change.conversation.id,
+            message,
+            &self.details(),
+            &self.incoming.files,
+        )?;
         Ok(message)
     }
 }

@@ -174,6 +174,7 @@ async fn not_junk(
         },
         sender_name: Some(junk.name.clone()),
         attachments: junk.attachments.as_array().cloned().unwrap_or_default(),
+        files: super::raw::files_described(&junk.attachments),
         restore_junk: Some(id),
     };
     let out = ingest::ingest(&app, site, &via, incoming).await?;

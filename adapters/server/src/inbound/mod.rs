@@ -8,6 +8,7 @@ mod blocked;
 mod channel_inbound;
 pub mod channels;
 pub mod delivery;
+pub mod imap_sync;
 pub mod ingest;
 #[cfg(test)]
 mod ingest_tests;

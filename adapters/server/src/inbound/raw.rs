@@ -7,14 +7,16 @@ use super::ingest::{self, Incoming, Ingested, Receiving};
 use super::{accounts, settings};
 use crate::app::AppState;
 use crate::http::{ApiError, ApiResult};
-use anytime_core::model::SiteId;
+use anytime_core::model::{AgentId, SiteId};
 use anytime_mail::ParsedMail;
+use anytime_store::Attachment;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::Json;
 use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 /// Largest raw message accepted (SPEC: 25 MB → 413).
 pub const MAX_RAW_BYTES: usize = 25 * 1024 * 1024;
@@ -43,13 +45,47 @@ pub async fn receiving_for(
     Ok(Receiving::email(account, hosted))
 }
 
-/// Attachment descriptions kept in the message envelope.
-fn attachment_list(mail: &ParsedMail) -> Vec<Value> {
-    mail.attachments
-        .iter()
-        .map(|a| {
-            json!({"fileName": a.filename, "contentType": a.content_type, "size": a.data.len(),
-                   "contentId": a.content_id, "inline": a.inline})
+/// Writes the mail's attachments (files first: a record never points at a missing file) and
+/// describes them for the envelope.
+async fn attachment_files(
+    app: &AppState,
+    mail: &mut ParsedMail,
+) -> ApiResult<(Vec<Value>, Vec<Attachment>)> {
+    let mut described = Vec::with_capacity(mail.attachments.len());
+    for a in std::mem::take(&mut mail.attachments) {
+        let size = a.data.len();
+        let sha256 = crate::attachments::save_content(app, a.data).await?;
+        described.push(json!({"guid": Uuid::new_v4(), "fileName": a.filename,
+            "contentType": a.content_type, "size": size, "contentId": a.content_id,
+            "inline": a.inline, "sha256": sha256}));
+    }
+    let files = files_described(&Value::Array(described.clone()));
+    Ok((described, files))
+}
+
+/// The attachment records an envelope's (or a junk email's) descriptions stand for; the
+/// files were written when the mail came in, so "not junk" restores them too.
+pub fn files_described(described: &Value) -> Vec<Attachment> {
+    let Some(list) = described.as_array() else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|d| {
+            Some(Attachment {
+                guid: d["guid"].as_str().and_then(|g| Uuid::parse_str(g).ok())?,
+                file_name: crate::attachments::clean_name(d["fileName"].as_str()),
+                content_type: d["contentType"]
+                    .as_str()
+                    .unwrap_or("application/octet-stream")
+                    .to_string(),
+                size: d["size"].as_u64()?,
+                sha256: d["sha256"].as_str()?.to_string(),
+                // No agent uploaded it: it came with the contact's mail.
+                uploader_id: AgentId(Uuid::nil()),
+                conversation_id: None,
+                message_id: None,
+                created_time: anytime_store::now(),
+            })
         })
         .collect()
 }
@@ -59,13 +95,14 @@ pub async fn ingest_parsed(
     app: &AppState,
     site: SiteId,
     via: &Receiving,
-    mail: ParsedMail,
+    mut mail: ParsedMail,
 ) -> ApiResult<Ingested> {
-    let attachments = attachment_list(&mail);
+    let (attachments, files) = attachment_files(app, &mut mail).await?;
     let incoming = Incoming {
         sender_name: mail.sender_name.clone(),
         message: mail.message,
         attachments,
+        files,
         restore_junk: None,
     };
     ingest::ingest(app, site, via, incoming).await

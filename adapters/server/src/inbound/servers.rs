@@ -3,24 +3,13 @@
 //! connection. Forwarding accounts without their own SMTP server use the server's relay.
 
 use super::secrets;
+use anytime_mail::imap::ImapLogin;
 use anytime_mail::smtp::{Security, SmtpSettings};
 use serde_json::Value;
 use std::time::Duration;
 
 /// Connection timeout for every mail server (SPEC §4.10: tests answer within seconds).
 pub const TIMEOUT: Duration = Duration::from_secs(10);
-
-/// IMAP server of an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImapSettings {
-    pub host: String,
-    pub port: u16,
-    /// Implicit TLS (`useSSL`); otherwise plain text, as the account says.
-    pub tls: bool,
-    pub user: String,
-    pub password: String,
-    pub accept_invalid_certs: bool,
-}
 
 fn info(account: &Value) -> &Value {
     &account["serverInfo"]
@@ -108,21 +97,39 @@ pub fn smtp(
     })
 }
 
-/// The account's IMAP server.
-pub fn imap(account: &Value, key: &[u8; 32], insecure: bool) -> Result<ImapSettings, String> {
+/// How an IMAP connection is secured: `serverInfo.incomingEncryptedConnectionType` (none, SSL,
+/// TLS — as the outgoing side's `encryptedConnectionType`) when given, else seed 001's `useSSL`:
+/// implicit TLS when true, STARTTLS when false. Plain text only when the account says `none`.
+pub fn imap_security(info: &Value) -> Result<Security, String> {
+    match info.get("incomingEncryptedConnectionType") {
+        None | Some(Value::Null) if info["useSSL"].as_bool().unwrap_or(true) => Ok(Security::Tls),
+        None | Some(Value::Null) => Ok(Security::StartTls),
+        Some(t) => t.as_str().and_then(Security::parse).ok_or_else(|| {
+            "serverInfo.incomingEncryptedConnectionType must be none, SSL or TLS".to_string()
+        }),
+    }
+}
+
+/// The account's IMAP server and login.
+pub fn imap(account: &Value, key: &[u8; 32], insecure: bool) -> Result<ImapLogin, String> {
     let i = info(account);
     let host = text(i, "incomingServer").ok_or("serverInfo.incomingServer is required")?;
-    let tls = i["useSSL"].as_bool().unwrap_or(true);
+    let security = imap_security(i)?;
     let user = text(i, "userName")
         .or_else(|| text(account, "businessEmail"))
         .ok_or("serverInfo.userName is required")?;
-    Ok(ImapSettings {
+    Ok(ImapLogin {
         host: host.to_string(),
-        port: port(i, "incomingServerPort", if tls { 993 } else { 143 })?,
-        tls,
+        port: port(
+            i,
+            "incomingServerPort",
+            if security == Security::Tls { 993 } else { 143 },
+        )?,
+        security,
         user: user.to_string(),
         password: secret(account, key, &["password"]).ok_or("a password is required")?,
         accept_invalid_certs: insecure,
+        timeout: TIMEOUT,
     })
 }
 
@@ -181,9 +188,19 @@ mod tests {
             "serverInfo": {"incomingServer": "imap.acme.test", "useSSL": false}});
         let s = imap(&a, &KEY, false).unwrap();
         assert_eq!(
-            (s.port, s.tls, s.user.as_str(), s.password.as_str()),
-            (143, false, "s@acme.test", "pw")
+            (s.port, s.security, s.user.as_str(), s.password.as_str()),
+            (143, Security::StartTls, "s@acme.test", "pw")
         );
+        let plain = json!({"type": "imap", "businessEmail": "s@acme.test", "password": sealed("pw"),
+            "serverInfo": {"incomingServer": "h", "incomingEncryptedConnectionType": "none"}});
+        assert_eq!(imap(&plain, &KEY, false).unwrap().security, Security::None);
+        let implicit = json!({"type": "imap", "businessEmail": "s@acme.test", "password": sealed("pw"),
+            "serverInfo": {"incomingServer": "h"}});
+        let s = imap(&implicit, &KEY, false).unwrap();
+        assert_eq!((s.port, s.security), (993, Security::Tls));
+        let bad = json!({"type": "imap", "password": sealed("pw"), "businessEmail": "s@acme.test",
+            "serverInfo": {"incomingServer": "h", "incomingEncryptedConnectionType": "maybe"}});
+        assert!(imap(&bad, &KEY, false).is_err());
         assert!(imap(
             &json!({"serverInfo": {"incomingServer": "h"}, "businessEmail": "x@y.z"}),
             &KEY,

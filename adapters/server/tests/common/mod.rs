@@ -2,6 +2,8 @@
 //! over `std::net` (no client library: the tests see exactly what goes over the wire).
 #![allow(dead_code)]
 
+pub mod mail;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::Value;
