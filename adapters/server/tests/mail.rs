@@ -267,10 +267,12 @@ fn mail_in_reply_out_answer_threads_and_delivery_survives_a_dead_smtp_server() {
     assert!(inbox.iter().any(|m| m.contains("Second try")));
 }
 
-/// Seed 004 registers an external account only after a real IMAP login succeeds: a wrong
-/// password is a 422 in the envelope with nothing stored; the right one stores the account.
+/// Seed 004's whole flow against Dovecot: register only after a real IMAP login succeeds (a
+/// wrong password is a 422 in the envelope with nothing stored), verify, modify (checked the
+/// same way), a message in the mailbox becomes a conversation and `mailDel` removes it from
+/// the server, disable, delete (only when disabled).
 #[test]
-fn seed004_registers_an_external_account_after_a_real_imap_check() {
+fn seed004_flow_against_a_real_imap_server() {
     if !Mail::available() {
         eprintln!("SKIPPED: dovecot or aiosmtpd missing (scripts/test.sh installs them)");
         return;
@@ -328,4 +330,59 @@ fn seed004_registers_an_external_account_after_a_real_imap_check() {
     assert_eq!(accounts.len(), 1, "{stored}");
     assert_eq!(accounts[0]["number"], content["id"]);
     assert_eq!(accounts[0]["type"], json!("imap"));
+    let id = content["id"].as_i64().unwrap();
+
+    // Modify: a wrong password is refused with nothing changed; `mailDel: true` is taken.
+    let mut modified = external("wrong");
+    modified["mailDel"] = json!(true);
+    let r = s.put(
+        &format!("{v1}/mail/external/{id}.json"),
+        &s.admin,
+        modified.clone(),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let stored = s.get(&format!("{API}/emailAccounts"), &s.admin).json();
+    assert_eq!(stored["emailAccounts"][0]["deleteFromServer"], json!(false));
+    modified["password"] = json!("********"); // the stored one
+    let r = s.put(&format!("{v1}/mail/external/{id}.json"), &s.admin, modified);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["result"]["content"]["mailDel"], json!(true));
+
+    // A message in that mailbox becomes a conversation and then leaves the server.
+    common::mail::append(
+        &mail,
+        "alice",
+        &[
+            "From: Fay <fay@cust.localhost>\r\nTo: alice@localhost\r\nSubject: Via seed 004\r\n\
+           Message-ID: <s4@cust.localhost>\r\n\r\nHello.\r\n"
+                .to_string(),
+        ],
+    );
+    assert!(common::mail::eventually(30, || {
+        s.get(&format!("{API}/conversations?keywords=seed"), &s.admin)
+            .json()["conversations"]
+            .as_array()
+            .is_some_and(|c| c.len() == 1 && c[0]["subject"] == "Via seed 004")
+    }));
+    assert!(
+        common::mail::eventually(15, || mail.inbox("alice").is_empty()),
+        "mailDel removes the message from the server"
+    );
+
+    // Delete only when disabled.
+    let r = s.delete(&format!("{v1}/mail/external/{id}.json"), &s.admin);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(header(&r)["resultCode"], json!(409));
+    let r = s.put(
+        &format!("{v1}/mail/external/{id}/disable.json"),
+        &s.admin,
+        json!({}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["result"]["content"]["active"], json!(false));
+    let r = s.delete(&format!("{v1}/mail/external/{id}.json"), &s.admin);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["result"]["content"], json!("SUCCESS"));
+    let stored = s.get(&format!("{API}/emailAccounts"), &s.admin).json();
+    assert_eq!(stored["emailAccounts"], json!([]));
 }
