@@ -44,7 +44,7 @@ struct Running {
 
 /// Keeps one task per enabled IMAP account until the server stops.
 pub async fn run(app: AppState) {
-    let every = Duration::from_millis(app.config.worker_interval_ms.clamp(10, 5_000));
+    let every = Duration::from_millis(app.config.worker_interval_ms.clamp(10, 1_000));
     let mut running: BTreeMap<(SiteId, String), Running> = BTreeMap::new();
     loop {
         match wanted(&app).await {
