@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_inbound.sql")),
     (10, include_str!("../migrations/0010_oauth.sql")),
     (11, include_str!("../migrations/0011_scale_indexes.sql")),
+    (13, include_str!("../migrations/0013_portal_uploads.sql")),
 ];
 
 /// The schema version this binary expects.
