@@ -591,6 +591,115 @@ fn email_account_info_on_email_channel_accounts() {
     );
 }
 
+/// The spellings the family tests above do not send: each seed-literal request stores what
+/// the SPEC-named one does.
+#[test]
+fn remaining_seed_spellings() {
+    let s = Server::start();
+    let (agent, _) = s.agent("a@example.com", "agent");
+    let d = department(&s, "Support");
+    // seed 001:205 wraps a custom rule as `customRule`
+    let rules = format!("{BASE}/routingRules/customRules");
+    let rule = json!({"name": "r", "routeToObject": "department", "routeToId": d});
+    let from_seed = created(
+        &s,
+        &rules,
+        "customRule",
+        json!({ "customRule": rule.clone() }),
+    );
+    clear(&s, &rules, "customRules");
+    let from_spec = created(&s, &rules, "customRule", rule.clone());
+    assert_eq!(assigned_removed(&from_seed), assigned_removed(&from_spec));
+    // seed 002:610–611 put `when` and `logicExpression` on the custom rule itself
+    clear(&s, &rules, "customRules");
+    let list = json!([{"fieldId": "channel", "matchType": "is", "value": "email"},
+                      {"fieldId": "subject", "matchType": "contains", "value": "vip"}]);
+    let lifted = created(
+        &s,
+        &rules,
+        "customRule",
+        json!({"name": "vip", "routeToObject": "department", "routeToId": d,
+               "when": 2, "logicExpression": "1 AND 2", "conditions": list}),
+    );
+    clear(&s, &rules, "customRules");
+    let nested = created(
+        &s,
+        &rules,
+        "customRule",
+        json!({"name": "vip", "routeToObject": "department", "routeToId": d,
+               "conditions": {"when": "logicalExpression", "logicalExpression": "1 AND 2",
+                              "list": list}}),
+    );
+    assert_eq!(assigned_removed(&lifted), assigned_removed(&nested));
+    assert_eq!(lifted["conditions"]["logicalExpression"], "1 AND 2");
+    let id = nested["id"].as_str().unwrap();
+    assert_eq!(s.delete(&format!("{rules}/{id}"), &s.admin).status, 204);
+    let from_spec = created(&s, &rules, "customRule", rule);
+    // seed 002:692 deletes a custom rule without the routing `{id}`
+    let id = from_spec["id"].as_str().unwrap();
+    let del = s.delete(&format!("{BASE}/Routingrules/customerrules/{id}"), &s.admin);
+    assert_eq!(del.status, 204, "{}", del.body);
+    // seed 001:200's `customRules` as the routing type
+    let r = s.put(
+        &format!("{BASE}/routingRules"),
+        &s.admin,
+        json!({"type": "customRules"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["routingRule"]["type"], "rules");
+
+    // seed 001's account: `Email Forwarding`, `emailForwardingServer`, `assignedAgent`;
+    // seed 002's `departmentAssigneeId`
+    let accounts = format!("{BASE}/emailAccounts");
+    let server = json!({"useOwnSMTPServer": false});
+    let from_seed = created(
+        &s,
+        &accounts,
+        "emailAccount",
+        json!({"type": "Email Forwarding", "businessEmail": "fwd@example.com",
+               "emailForwardingServer": server, "assignedAgent": agent,
+               "departmentAssigneeId": d}),
+    );
+    let from_spec = created(
+        &s,
+        &accounts,
+        "emailAccount",
+        json!({"type": "emailForwarding", "businessEmail": "fwd@example.com",
+               "serverInfo": server, "assignedAgentId": agent, "assignedDepartmentId": d}),
+    );
+    assert_eq!(assigned_removed(&from_seed), assigned_removed(&from_spec));
+    assert_eq!(from_seed["assignedAgentId"], json!(agent));
+
+    // resource segments in any case (seed 002:85 `sLAPolicies`, 002:27
+    // `deletedconversations`, seed 001:430 `SLAPolicies` under v2)
+    for (seed, spec) in [
+        (format!("{BASE}/sLAPolicies"), format!("{BASE}/slaPolicies")),
+        (
+            "/api/v2/anytime/SLAPolicies".to_string(),
+            format!("{BASE}/slaPolicies"),
+        ),
+        (
+            format!("{BASE}/deletedconversations"),
+            format!("{BASE}/deletedConversations"),
+        ),
+    ] {
+        // page links echo the path as the client spelled it
+        let unlinked = |mut v: Value| {
+            for key in ["currentPage", "previousPage", "nextPage"] {
+                v.as_object_mut().map(|m| m.remove(key));
+            }
+            v
+        };
+        let a = s.get(&seed, &s.admin);
+        assert_eq!(a.status, 200, "{seed}: {}", a.body);
+        assert_eq!(
+            unlinked(a.json()),
+            unlinked(s.get(&spec, &s.admin).json()),
+            "{seed}"
+        );
+    }
+}
+
 #[test]
 fn seed_paths() {
     let s = Server::start();
