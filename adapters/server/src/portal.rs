@@ -216,15 +216,15 @@ pub struct PortalMessage {
 }
 
 impl PortalMessage {
-    /// Checks the message (400s named `{prefix}…`); the attachments to store with it, their
-    /// uploads those made for `contact`.
-    fn check(&mut self, c: &mut Checks, prefix: &str, contact: ContactId) -> CheckedExtras {
+    /// Checks the message (400s named `{prefix}…`) and takes its attachments, to be stored
+    /// with it once the contact they must have been uploaded for is known.
+    fn check(&mut self, c: &mut Checks, prefix: &str) -> CheckedExtras {
         let extras = MessageExtras {
             attachments: std::mem::take(&mut self.attachments),
             ..MessageExtras::default()
         };
         self.check_bodies(c, prefix);
-        extras.checked(c, prefix).for_contact(contact)
+        extras.checked(c, prefix)
     }
 
     fn check_bodies(&self, c: &mut Checks, prefix: &str) {
@@ -370,11 +370,10 @@ async fn submit(
     ApiJson(req): ApiJson<SubmitBody>,
 ) -> ApiResult<Response> {
     let caller = portal_caller(caller)?;
-    let contact = contact(&app, caller.site_id, req.contact_id).await?;
     let mut message = req.message;
     let mut c = Checks::new();
     let subject = c.text("subject", req.subject.trim(), MAX_SUBJECT);
-    let extras = message.check(&mut c, "message.", contact);
+    let extras = message.check(&mut c, "message.");
     let fields = crate::fields::field_set(&app, caller.site_id).await?;
     for (i, f) in req.custom_fields.iter().enumerate() {
         if is_internal(&fields, &f.id) {
@@ -385,6 +384,8 @@ async fn submit(
         }
     }
     c.finish()?;
+    let contact = contact(&app, caller.site_id, req.contact_id).await?;
+    let extras = extras.for_contact(contact);
     let custom_fields = req.custom_fields;
     let actor = Actor::Contact(contact);
     let change = service::create_as(&app, caller, actor, Some(extras), move |ids| {
@@ -525,16 +526,17 @@ async fn reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReplyBody>,
 ) -> ApiResult<Response> {
-    let caller = portal_caller(caller)?;
-    let contact = contact_or_404(&app, caller.site_id, req.contact_id).await?;
     let mut message = PortalMessage {
         html_body: req.html_body,
         plain_body: req.plain_body,
         attachments: req.attachments,
     };
     let mut c = Checks::new();
-    let extras = message.check(&mut c, "", contact);
+    let extras = message.check(&mut c, "");
     c.finish()?;
+    let caller = portal_caller(caller)?;
+    let contact = contact_or_404(&app, caller.site_id, req.contact_id).await?;
+    let extras = extras.for_contact(contact);
     let change = act_with(&app, caller, id, contact, Some(extras), move |next| {
         Action::Reply(Reply {
             message: message.into_new(next),
