@@ -104,6 +104,19 @@ pub fn aliases() -> Vec<Alias> {
             "/api/v3/anytime/routingRules/customRules",
         ),
         Alias::new("/api/v2/anytime/slaPolicies", "/api/v3/anytime/slaPolicies"),
+        // seeds 000 and 001: singular `emailAccount/{id}`, and seed 000's v2 prefix
+        Alias::new(
+            "/api/v3/anytime/emailAccount",
+            "/api/v3/anytime/emailAccounts",
+        ),
+        Alias::new(
+            "/api/v2/anytimeConversation/emailAccounts",
+            "/api/v3/anytime/emailAccounts",
+        ),
+        Alias::new(
+            "/api/v2/anytimeConversation/emailAccount",
+            "/api/v3/anytime/emailAccounts",
+        ),
         Alias::new("/v4/ticketing", "/api/v4/ticketing"),
     ]
 }

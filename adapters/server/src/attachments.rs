@@ -1,19 +1,24 @@
 //! `/api/v3/anytime/attachments…` (SPEC §4.14): multipart upload, authorized download, and
 //! deletion of an upload not yet on a message by its uploader. Bytes are stored once per
 //! content under `<data dir>/attachments/<sha256>`; records say who may read them.
+//!
+//! A portal credential acts for the `contactId` it passes (SPEC §3): its uploads record that
+//! contact, and it may read an attachment only when it is that contact's own unattached upload
+//! or sits on a non-note message of that contact's conversation.
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::http::{created, no_content, ApiError, ApiPath, ApiResult};
+use crate::http::{created, no_content, ApiError, ApiPath, ApiQuery, ApiResult};
+use anytime_core::model::{ContactId, MessageType};
 use anytime_store::{Attachment, Role};
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -69,6 +74,42 @@ pub struct UploadForm {
     /// The file (one part named `file`).
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
+}
+
+/// `?contactId=`: the contact a portal credential acts for (portal credentials only).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct ContactQuery {
+    /// Required for portal credentials, refused for staff.
+    contact_id: Option<Uuid>,
+}
+
+/// The contact the call acts for: required (and of the caller's site) for a portal
+/// credential, refused for staff, who act for themselves.
+async fn acting_contact(
+    app: &AppState,
+    caller: &Caller,
+    given: Option<Uuid>,
+) -> ApiResult<Option<ContactId>> {
+    match (caller.role, given) {
+        (Role::Portal, None) => Err(ApiError::invalid(
+            "contactId",
+            "required: the contact the portal acts for",
+        )),
+        (Role::Portal, Some(id)) => app
+            .store
+            .contacts()
+            .get(caller.site_id, ContactId(id))
+            .await
+            .map(|_| Some(ContactId(id)))
+            .map_err(|_| ApiError::invalid("contactId", "no such contact")),
+        (_, None) => Ok(None),
+        (_, Some(_)) => Err(ApiError::invalid(
+            "contactId",
+            "only portal credentials act for a contact",
+        )),
+    }
 }
 
 fn store_dir(app: &AppState) -> PathBuf {
@@ -133,8 +174,10 @@ pub(crate) async fn save_content(app: &AppState, bytes: Vec<u8>) -> ApiResult<St
     Ok(sha)
 }
 
-/// Upload a file (`multipart/form-data`, part `file`; at most 20 MB, 413 beyond).
+/// Upload a file (`multipart/form-data`, part `file`; at most 20 MB, 413 beyond). A portal
+/// credential names the contact it uploads for (`?contactId=` or a `contactId` part).
 #[utoipa::path(post, path = "/api/v3/anytime/attachments", tag = "attachments",
+    params(ContactQuery),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, description = "Uploaded", body = AttachmentEnvelope)))]
 async fn upload(caller: Caller, State(app): State<AppState>, req: Request) -> ApiResult<Response> {
@@ -152,12 +195,22 @@ async fn upload(caller: Caller, State(app): State<AppState>, req: Request) -> Ap
             "upload with Content-Type: multipart/form-data".into(),
         ));
     }
+    let Query(query) = Query::<ContactQuery>::try_from_uri(req.uri())
+        .map_err(|e| ApiError::invalid("contactId", e.body_text()))?;
+    let mut contact_id = query.contact_id;
     let mut form = Multipart::from_request(req, &app)
         .await
         .map_err(|e| ApiError::invalid("file", e.body_text()))?;
     let mut found = None;
     while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
-        if field.name() != Some("file") {
+        if field.name() == Some("contactId") {
+            let text = field.text().await.map_err(multipart_error)?;
+            let id = Uuid::parse_str(text.trim())
+                .map_err(|_| ApiError::invalid("contactId", "must be a contact id"))?;
+            contact_id = Some(id);
+            continue;
+        }
+        if field.name() != Some("file") || found.is_some() {
             continue;
         }
         let name = clean_name(field.file_name());
@@ -176,10 +229,10 @@ async fn upload(caller: Caller, State(app): State<AppState>, req: Request) -> Ap
             bytes.extend_from_slice(&chunk);
         }
         found = Some((name, content_type, bytes));
-        break;
     }
     let (file_name, content_type, bytes) =
         found.ok_or_else(|| ApiError::invalid("file", "give the file in a part named `file`"))?;
+    let contact_id = acting_contact(&app, &caller, contact_id).await?;
     let size = bytes.len() as u64;
     let sha = save_content(&app, bytes).await?;
     let record = app
@@ -194,6 +247,7 @@ async fn upload(caller: Caller, State(app): State<AppState>, req: Request) -> Ap
                 size,
                 sha256: sha,
                 uploader_id: caller.agent_id,
+                contact_id,
                 conversation_id: None,
                 message_id: None,
                 created_time: anytime_store::now(),
@@ -205,26 +259,47 @@ async fn upload(caller: Caller, State(app): State<AppState>, req: Request) -> Ap
     }))
 }
 
-/// May `caller` read `a`? Unattached: only its uploader. Attached: the site's staff (portal
-/// downloads of attached files need the contact check of the portal API, not built yet).
-fn may_read(caller: &Caller, a: &Attachment) -> bool {
-    if a.message_id.is_none() {
-        return a.uploader_id == caller.agent_id;
+/// May `caller`, acting for `contact` when a portal credential, read `a`? Unattached: only
+/// its uploader (for the same contact). Attached: the site's staff; a portal credential only
+/// when the message is not a note and its conversation is the contact's (and not deleted).
+async fn may_read(
+    app: &AppState,
+    caller: &Caller,
+    contact: Option<ContactId>,
+    a: &Attachment,
+) -> ApiResult<bool> {
+    let (Some(conversation), Some(message)) = (a.conversation_id, a.message_id) else {
+        return Ok(a.uploader_id == caller.agent_id && a.contact_id == contact);
+    };
+    if caller.role != Role::Portal {
+        return Ok(true);
     }
-    caller.role != Role::Portal || a.uploader_id == caller.agent_id
+    let conversations = app.store.conversations();
+    let Ok(c) = conversations.get(caller.site_id, conversation).await else {
+        return Ok(false);
+    };
+    if c.is_deleted || c.contact_id.is_none() || c.contact_id != contact {
+        return Ok(false);
+    }
+    let messages = conversations.messages(caller.site_id, conversation).await?;
+    Ok(messages
+        .iter()
+        .any(|m| m.id == message && m.message_type != MessageType::Note))
 }
 
 /// Download an attachment (sent as a download, never rendered inline).
 #[utoipa::path(get, path = "/api/v3/anytime/attachments/{guid}", tag = "attachments",
-    params(("guid" = Uuid, Path, description = "Attachment guid")),
+    params(("guid" = Uuid, Path, description = "Attachment guid"), ContactQuery),
     responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream")))]
 async fn download(
     caller: Caller,
     State(app): State<AppState>,
     ApiPath(guid): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ContactQuery>,
 ) -> ApiResult<Response> {
+    let contact = acting_contact(&app, &caller, q.contact_id).await?;
     let a = app.store.attachments().get(caller.site_id, guid).await?;
-    if !may_read(&caller, &a) {
+    if !may_read(&app, &caller, contact, &a).await? {
         return Err(ApiError::NotFound("attachment not found".into()));
     }
     let path = store_dir(&app).join(&a.sha256);
@@ -248,15 +323,22 @@ async fn download(
         .into_response())
 }
 
-/// Delete an upload that is not on a message yet (only its uploader; attached: 409).
+/// Delete an upload that is not on a message yet (only its uploader, for a portal credential
+/// only for the contact it was made for; attached: 409).
 #[utoipa::path(delete, path = "/api/v3/anytime/attachments/{guid}", tag = "attachments",
-    params(("guid" = Uuid, Path, description = "Attachment guid")),
+    params(("guid" = Uuid, Path, description = "Attachment guid"), ContactQuery),
     responses((status = 204, description = "Deleted")))]
 async fn delete(
     caller: Caller,
     State(app): State<AppState>,
     ApiPath(guid): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ContactQuery>,
 ) -> ApiResult<Response> {
+    let contact = acting_contact(&app, &caller, q.contact_id).await?;
+    let a = app.store.attachments().get(caller.site_id, guid).await?;
+    if a.contact_id != contact {
+        return Err(ApiError::NotFound("attachment not found".into()));
+    }
     let orphan = app
         .store
         .attachments()

@@ -9,6 +9,7 @@
 
 use crate::app::AppState;
 use crate::auth::Caller;
+use crate::conversations::details::{AttachmentRef, CheckedExtras, Lookup, MessageExtras};
 use crate::conversations::service::{self, Bin};
 use crate::http::{
     created, no_content, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, Checks, Page,
@@ -132,7 +133,14 @@ async fn sender(app: &AppState, site: SiteId, m: &Message) -> Value {
     }
 }
 
-async fn message_view(app: &AppState, site: SiteId, m: &Message, with_sender: bool) -> Value {
+/// A public message as the contact sees it; `lookup` holds the conversation's attachments.
+async fn message_view(
+    app: &AppState,
+    site: SiteId,
+    m: &Message,
+    lookup: &Lookup,
+    with_sender: bool,
+) -> Value {
     let mut v = json!({
         "id": m.id,
         "htmlBody": m.html_body,
@@ -140,7 +148,7 @@ async fn message_view(app: &AppState, site: SiteId, m: &Message, with_sender: bo
         "senderId": m.sender_id,
         "senderType": m.sender_type,
         "time": m.time,
-        "attachments": [],
+        "attachments": lookup.attachments_of(m.id),
     });
     if with_sender {
         v["sender"] = sender(app, site, m).await;
@@ -202,10 +210,24 @@ pub struct PortalMessage {
     html_body: Option<String>,
     #[serde(default)]
     plain_body: Option<String>,
+    /// Uploads made by this portal credential for the same contact: `[{guid}]`.
+    #[serde(default)]
+    attachments: Vec<AttachmentRef>,
 }
 
 impl PortalMessage {
-    fn check(&self, c: &mut Checks, prefix: &str) {
+    /// Checks the message (400s named `{prefix}…`) and takes its attachments, to be stored
+    /// with it once the contact they must have been uploaded for is known.
+    fn check(&mut self, c: &mut Checks, prefix: &str) -> CheckedExtras {
+        let extras = MessageExtras {
+            attachments: std::mem::take(&mut self.attachments),
+            ..MessageExtras::default()
+        };
+        self.check_bodies(c, prefix);
+        extras.checked(c, prefix)
+    }
+
+    fn check_bodies(&self, c: &mut Checks, prefix: &str) {
         let html = self.html_body.as_deref().unwrap_or("");
         let plain = self.plain_body.as_deref().unwrap_or("");
         if html.trim().is_empty() && plain.trim().is_empty() {
@@ -251,6 +273,8 @@ pub struct ReplyBody {
     html_body: Option<String>,
     #[serde(default)]
     plain_body: Option<String>,
+    #[serde(default)]
+    attachments: Vec<AttachmentRef>,
 }
 
 /// The contact's conversations, newest first (`include=contact`).
@@ -325,9 +349,10 @@ async fn get_one(
                 .conversations()
                 .messages(caller.site_id, c.id)
                 .await?;
+            let lookup = Lookup::load(&app, caller.site_id, c.id).await;
             let mut list = Vec::new();
             for m in messages.iter().filter(|m| visible(m)) {
-                list.push(message_view(&app, caller.site_id, m, false).await);
+                list.push(message_view(&app, caller.site_id, m, &lookup, false).await);
             }
             v["messages"] = Value::Array(list);
         }
@@ -345,9 +370,10 @@ async fn submit(
     ApiJson(req): ApiJson<SubmitBody>,
 ) -> ApiResult<Response> {
     let caller = portal_caller(caller)?;
+    let mut message = req.message;
     let mut c = Checks::new();
     let subject = c.text("subject", req.subject.trim(), MAX_SUBJECT);
-    req.message.check(&mut c, "message.");
+    let extras = message.check(&mut c, "message.");
     let fields = crate::fields::field_set(&app, caller.site_id).await?;
     for (i, f) in req.custom_fields.iter().enumerate() {
         if is_internal(&fields, &f.id) {
@@ -359,9 +385,10 @@ async fn submit(
     }
     c.finish()?;
     let contact = contact(&app, caller.site_id, req.contact_id).await?;
-    let message = req.message;
+    let extras = extras.for_contact(contact);
     let custom_fields = req.custom_fields;
-    let change = service::create_as(&app, caller.site_id, Actor::Contact(contact), move |ids| {
+    let actor = Actor::Contact(contact);
+    let change = service::create_as(&app, caller, actor, Some(extras), move |ids| {
         Action::Create(Box::new(Create {
             subject,
             channel: Channel::Portal,
@@ -392,12 +419,25 @@ async fn act(
 ) -> ApiResult<anytime_store::ConversationChange> {
     let caller = portal_caller(caller)?;
     let contact = contact_or_404(app, caller.site_id, contact).await?;
+    act_with(app, caller, id, contact, None, build).await
+}
+
+/// [`act`] for a checked contact, whose new message carries `extras`.
+async fn act_with(
+    app: &AppState,
+    caller: Caller,
+    id: i64,
+    contact: ContactId,
+    extras: Option<CheckedExtras>,
+    build: impl FnOnce(anytime_core::model::MessageId) -> Action + Send + 'static,
+) -> ApiResult<anytime_store::ConversationChange> {
     service::apply_as(
         app,
-        caller.site_id,
+        caller,
         Actor::Contact(contact),
         ConversationId(id),
         Bin::Live,
+        extras,
         move |c| owned_by(c, contact),
         build,
     )
@@ -468,9 +508,10 @@ async fn messages(
         .conversations()
         .messages(caller.site_id, c.id)
         .await?;
+    let lookup = Lookup::load(&app, caller.site_id, c.id).await;
     let mut list = Vec::new();
     for m in all.iter().filter(|m| visible(m)) {
-        list.push(message_view(&app, caller.site_id, m, with_sender).await);
+        list.push(message_view(&app, caller.site_id, m, &lookup, with_sender).await);
     }
     Ok(Json(json!({ "messages": list })))
 }
@@ -485,14 +526,18 @@ async fn reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReplyBody>,
 ) -> ApiResult<Response> {
-    let message = PortalMessage {
+    let mut message = PortalMessage {
         html_body: req.html_body,
         plain_body: req.plain_body,
+        attachments: req.attachments,
     };
     let mut c = Checks::new();
-    message.check(&mut c, "");
+    let extras = message.check(&mut c, "");
     c.finish()?;
-    let change = act(&app, caller, id, req.contact_id, move |next| {
+    let caller = portal_caller(caller)?;
+    let contact = contact_or_404(&app, caller.site_id, req.contact_id).await?;
+    let extras = extras.for_contact(contact);
+    let change = act_with(&app, caller, id, contact, Some(extras), move |next| {
         Action::Reply(Reply {
             message: message.into_new(next),
             status: None,
@@ -500,8 +545,9 @@ async fn reply(
     })
     .await?;
     let m = change.messages.iter().rev().find(|m| visible(m));
+    let lookup = Lookup::load(&app, caller.site_id, change.conversation.id).await;
     let v = match m {
-        Some(m) => message_view(&app, caller.site_id, m, false).await,
+        Some(m) => message_view(&app, caller.site_id, m, &lookup, false).await,
         None => Value::Null,
     };
     Ok(created(json!({ "message": v })))

@@ -98,9 +98,24 @@ fn upload_download_and_delete_by_the_uploader() {
         .collect();
     assert!(files.is_empty(), "the last reference removes the file");
 
-    // portal credentials may upload
+    // portal credentials may upload, for the contact they act for (portal.rs has the rest)
     let (_, portal) = s.agent("portal@example.com", "portal");
-    assert_eq!(upload(&s, &portal, "p.txt", b"p").status, 201);
+    assert_eq!(upload(&s, &portal, "p.txt", b"p").status, 400);
+    let c = s.post(
+        "/api/v3/contacts",
+        &s.admin,
+        serde_json::json!({"name": "Pat", "email": "pat@example.com"}),
+    );
+    assert_eq!(c.status, 201, "{}", c.body);
+    let contact = c.json()["contact"]["id"].as_str().unwrap().to_string();
+    let r = s.send(
+        "POST",
+        &format!("{BASE}/attachments?contactId={contact}"),
+        Some(&portal),
+        Some(&format!("multipart/form-data; boundary={BOUNDARY}")),
+        &form("p.txt", "text/plain", b"p"),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
     // no credentials
     let r = s.send(
         "POST",

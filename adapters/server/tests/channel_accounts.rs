@@ -79,8 +79,29 @@ fn channel_accounts_crud_bots_includes_and_validation() {
     // include=chatbot
     let r = s.get(&format!("{V4}?include=chatbot"), &s.admin);
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.json()[0]["chatbot"]["id"], BOT);
+    assert_eq!(
+        r.json()[0]["chatbot"],
+        json!({"id": BOT, "isBotEnabled": false, "percentageToBotWhenOnline": 20,
+               "percentageToBotWhenOffline": 100})
+    );
     assert!(s.get(V4, &s.admin).json()[0].get("chatbot").is_none());
+    let r = s.get(&format!("{V4}/{id}?include=chatbot"), &s.admin);
+    assert_eq!(
+        r.json()["chatbot"]["percentageToBotWhenOffline"],
+        100,
+        "{}",
+        r.body
+    );
+    // an account without a bot shows chatbot null
+    let mut body = wechat();
+    body["chatbotId"] = Value::Null;
+    body["originalAccountId"] = json!("gh_other");
+    let r = s.post(V4, &s.admin, body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let botless = r.json()["id"].as_str().unwrap().to_string();
+    let r = s.get(&format!("{V4}/{botless}?include=chatbot"), &s.admin);
+    assert_eq!(r.json()["chatbot"], Value::Null, "{}", r.body);
+    assert_eq!(s.delete(&format!("{V4}/{botless}"), &s.admin).status, 204);
     let r = s.get(&format!("{V4}/{id}?include=agents"), &s.admin);
     assert_eq!(
         (r.status, r.error_fields()),

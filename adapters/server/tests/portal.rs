@@ -230,3 +230,186 @@ fn contacts_see_only_their_own_public_conversation() {
         403
     );
 }
+
+const BOUNDARY: &str = "PortalBoundary7";
+
+/// Uploads `bytes` as `name`, with `?contactId=` when `contact` is given.
+fn upload(s: &Server, cred: &Cred, contact: Option<&str>, bytes: &[u8]) -> common::Resp {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"receipt.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let path = match contact {
+        Some(c) => format!("{BASE}/attachments?contactId={c}"),
+        None => format!("{BASE}/attachments"),
+    };
+    s.send(
+        "POST",
+        &path,
+        Some(cred),
+        Some(&format!("multipart/form-data; boundary={BOUNDARY}")),
+        &body,
+    )
+}
+
+fn guid_of(r: &common::Resp) -> String {
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["attachment"]["guid"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn portal_messages_carry_attachments_of_their_own_contact() {
+    let s = Server::start();
+    let (_, portal) = s.agent("portal@example.com", "portal");
+    let (_, agent) = s.agent("agent@example.com", "agent");
+    let alice = contact(&s, "Alice");
+    let bob = contact(&s, "Bob");
+    let download = |guid: &str, cred: &Cred, contact: Option<&str>| {
+        let q = contact.map_or(String::new(), |c| format!("?contactId={c}"));
+        s.get(&format!("{BASE}/attachments/{guid}{q}"), cred)
+    };
+
+    // a portal upload names its contact (required, existing); staff may not name one
+    assert_eq!(
+        upload(&s, &portal, None, b"x").error_fields(),
+        vec!["contactId"]
+    );
+    let ghost = "00000000-0000-4000-8000-000000000000";
+    assert_eq!(
+        upload(&s, &portal, Some(ghost), b"x").error_fields(),
+        vec!["contactId"]
+    );
+    assert_eq!(
+        upload(&s, &agent, Some(&alice), b"x").error_fields(),
+        vec!["contactId"]
+    );
+
+    // submit with an attachment made for Alice
+    let first = guid_of(&upload(&s, &portal, Some(&alice), b"first receipt"));
+    // before it is on a message, only Alice (through the portal) may read it
+    assert_eq!(
+        download(&first, &portal, Some(&alice)).body,
+        "first receipt"
+    );
+    assert_eq!(download(&first, &portal, Some(&bob)).status, 404);
+    assert_eq!(download(&first, &agent, None).status, 404);
+    // Bob cannot attach Alice's upload, nor may an agent's upload ride on a portal message
+    // (the store names the entry as on the agent path)
+    let r = s.post(
+        PORTAL,
+        &portal,
+        json!({"subject": "Bob's", "contactId": bob,
+               "message": {"plainBody": "mine", "attachments": [{"guid": first}]}}),
+    );
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (400, vec!["attachments[0]".to_string()]),
+        "{}",
+        r.body
+    );
+    let agents_upload = guid_of(&upload(&s, &agent, None, b"agent file"));
+    let r = s.post(
+        PORTAL,
+        &portal,
+        json!({"subject": "x", "contactId": alice,
+               "message": {"plainBody": "x", "attachments": [{"guid": agents_upload}]}}),
+    );
+    assert_eq!(r.error_fields(), vec!["attachments[0]"], "{}", r.body);
+    let c = submit(
+        &s,
+        &portal,
+        &alice,
+        "Refund",
+        json!({"message": {"plainBody": "see receipt", "attachments": [{"guid": first}]}}),
+    );
+    let id = c["id"].as_i64().unwrap();
+
+    // a reply with the whole upload object as the reference
+    let second = upload(&s, &portal, Some(&alice), b"second receipt");
+    let second_obj = second.json()["attachment"].clone();
+    let second = guid_of(&second);
+    let r = s.post(
+        &format!("{PORTAL}/{id}/messages"),
+        &portal,
+        json!({"contactId": alice, "plainBody": "and another", "attachments": [second_obj]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["message"]["attachments"][0]["guid"], json!(second));
+    // used once only
+    let r = s.post(
+        &format!("{PORTAL}/{id}/messages"),
+        &portal,
+        json!({"contactId": alice, "plainBody": "again", "attachments": [{"guid": second}]}),
+    );
+    assert_eq!(r.error_fields(), vec!["attachments[0]"], "{}", r.body);
+
+    // the portal sees both on the messages; the agent API shows them too
+    let msgs = s
+        .get(
+            &format!("{PORTAL}/{id}/messages?contactId={alice}"),
+            &portal,
+        )
+        .json()["messages"]
+        .clone();
+    assert_eq!(msgs[0]["attachments"][0]["guid"], json!(first), "{msgs}");
+    assert_eq!(msgs[1]["attachments"][0]["guid"], json!(second), "{msgs}");
+    let r = s.get(&format!("{BASE}/conversations/{id}/messages"), &agent);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let agent_view = r.json()["messages"].clone();
+    assert_eq!(agent_view[0]["attachments"][0]["guid"], json!(first));
+    assert_eq!(agent_view[0]["attachments"][0]["fileName"], "receipt.txt");
+    assert_eq!(download(&first, &agent, None).body, "first receipt");
+
+    // attached: Alice downloads, Bob's 404, and a portal call must name its contact
+    assert_eq!(
+        download(&second, &portal, Some(&alice)).body,
+        "second receipt"
+    );
+    assert_eq!(download(&second, &portal, Some(&bob)).status, 404);
+    assert_eq!(download(&second, &portal, None).status, 400);
+
+    // an agent's attachment: on a reply the contact may read it, on a note never
+    let on_reply = guid_of(&upload(&s, &agent, None, b"invoice"));
+    let on_note = guid_of(&upload(&s, &agent, None, b"internal"));
+    for (kind, guid) in [("reply", &on_reply), ("note", &on_note)] {
+        let r = s.post(
+            &format!("{BASE}/conversations/{id}/messages"),
+            &agent,
+            json!({"type": kind, "htmlBody": kind, "attachments": [{"guid": guid}]}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    assert_eq!(download(&on_reply, &portal, Some(&alice)).body, "invoice");
+    assert_eq!(download(&on_note, &portal, Some(&alice)).status, 404);
+    assert_eq!(download(&on_note, &agent, None).body, "internal");
+    let shown = s
+        .get(
+            &format!("{PORTAL}/{id}?contactId={alice}&include=messages"),
+            &portal,
+        )
+        .json()["portalConversation"]["messages"]
+        .clone();
+    assert!(!shown.to_string().contains(&on_note), "{shown}");
+    assert!(shown.to_string().contains(&on_reply), "{shown}");
+
+    // a portal credential deletes only its contact's unattached uploads
+    let spare = guid_of(&upload(&s, &portal, Some(&alice), b"spare"));
+    assert_eq!(
+        s.delete(
+            &format!("{BASE}/attachments/{spare}?contactId={bob}"),
+            &portal
+        )
+        .status,
+        404
+    );
+    assert_eq!(
+        s.delete(
+            &format!("{BASE}/attachments/{spare}?contactId={alice}"),
+            &portal
+        )
+        .status,
+        204
+    );
+}

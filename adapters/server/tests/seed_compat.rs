@@ -375,6 +375,44 @@ fn working_time_and_allocation_seed_bodies() {
 }
 
 #[test]
+fn department_filters_match_the_departments_api() {
+    let s = Server::start();
+    let (a1, _) = s.agent("a1@example.com", "agent");
+    let (a2, _) = s.agent("a2@example.com", "agent");
+    let d = department(&s, "Sales");
+    let read = |s: &Server| {
+        let mut v = s.get(&format!("/api/v3/departments/{d}"), &s.admin).json();
+        if let Some(m) = v["department"]["members"].as_array_mut() {
+            m.sort_by(|x, y| x.as_str().cmp(&y.as_str()));
+        }
+        assigned_removed(&v)
+    };
+    // seed 000 (line 126): `departmentFilters` on the auto allocation body
+    let seed = s.put(
+        &format!("{BASE}/autoAllocation"),
+        &s.admin,
+        json!({"autoAllocationSetting": {"departmentFilters": [{"departmentId": d, "agentIds": [a1, a2]}]}}),
+    );
+    assert_eq!(seed.status, 200, "{}", seed.body);
+    let from_seed = read(&s);
+    let reset = s.put(
+        &format!("/api/v3/departments/{d}"),
+        &s.admin,
+        json!({"members": []}),
+    );
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_ne!(read(&s), from_seed);
+    // the SPEC's way: the departments API
+    let spec = s.put(
+        &format!("/api/v3/departments/{d}"),
+        &s.admin,
+        json!({"members": [a1, a2]}),
+    );
+    assert_eq!(spec.status, 200, "{}", spec.body);
+    assert_eq!(from_seed, read(&s));
+}
+
+#[test]
 fn email_account_seed_bodies() {
     let s = Server::start();
     let (agent, _) = s.agent("a@example.com", "agent");
@@ -451,6 +489,213 @@ fn email_account_seed_bodies() {
         assert_eq!(
             (bad.status, bad.error_fields()),
             (400, vec![field.to_string()])
+        );
+    }
+}
+
+/// An `Email` channel account body (seed 003) whose linked account is `info`.
+fn email_channel(address: &str, info: Value) -> Value {
+    json!({"appId": "Email", "originalAccountId": address, "name": "Help desk",
+           "isEnabled": true, "screenName": "Help", "isBotEnabled": false,
+           "percentageToBotWhenOnline": 0, "percentageToBotWhenOffline": 0,
+           "isDefault": false, "emailAccountInfo": info})
+}
+
+#[test]
+fn email_account_info_on_email_channel_accounts() {
+    let s = Server::start();
+    let v4 = "/api/v4/ticketing/channelAccounts";
+    let v3 = format!("{BASE}/emailAccounts");
+    let server = json!({"userName": "help@example.com", "incomingServer": "127.0.0.1",
+                        "incomingServerPort": 993, "useSSL": true});
+    // seed 003 sends emailAccountInfo as a JSON string, here with the seed spellings of the
+    // account's keys; the SPEC-named request sends the object
+    let seed = json!({"Type": "IMAP", "email": "help@example.com", "displayName": "Help",
+                      "IMAPServer": server})
+    .to_string();
+    let spec = json!({"type": "imap", "businessEmail": "help@example.com",
+                      "displayName": "Help", "serverInfo": server});
+    let mut stored = Vec::new();
+    for info in [json!(seed), spec] {
+        let r = s.post(v4, &s.admin, email_channel("help@example.com", info));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.json()["id"].as_str().unwrap().to_string();
+        let account = s.get(&format!("{v3}/{id}"), &s.admin);
+        assert_eq!(account.status, 200, "{}", account.body);
+        let account = account.json()["emailAccount"].clone();
+        assert_eq!(
+            (
+                &account["type"],
+                &account["businessEmail"],
+                &account["displayName"]
+            ),
+            (&json!("imap"), &json!("help@example.com"), &json!("Help"))
+        );
+        assert_eq!(account["serverInfo"]["incomingServer"], "127.0.0.1");
+        // v4 shows the linked account's four keys in SPEC names
+        let back = s.get(&format!("{v4}/{id}"), &s.admin).json();
+        assert_eq!(
+            back["emailAccountInfo"],
+            json!({"type": "imap", "businessEmail": "help@example.com",
+                   "displayName": "Help", "serverInfo": account["serverInfo"]}),
+            "{back}"
+        );
+        stored.push((id, account));
+    }
+    assert_eq!(
+        assigned_removed(&stored[0].1),
+        assigned_removed(&stored[1].1)
+    );
+
+    // an update through emailAccountInfo changes the email account
+    let (id, _) = &stored[0];
+    let r = s.put(
+        &format!("{v4}/{id}"),
+        &s.admin,
+        email_channel(
+            "help@example.com",
+            json!({"displayName": "Help desk", "serverInfo": {"userName": "help@example.com",
+                   "incomingServer": "127.0.0.2", "incomingServerPort": 143, "useSSL": false}}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["emailAccountInfo"]["displayName"], "Help desk");
+    let account = s.get(&format!("{v3}/{id}"), &s.admin).json()["emailAccount"].clone();
+    assert_eq!(
+        (
+            &account["displayName"],
+            &account["serverInfo"]["incomingServer"],
+            &account["serverInfo"]["incomingServerPort"],
+            &account["type"]
+        ),
+        (
+            &json!("Help desk"),
+            &json!("127.0.0.2"),
+            &json!(143),
+            &json!("imap")
+        )
+    );
+
+    // unknown keys stay a 400 naming the nested field; a non-Email account ignores it
+    let r = s.post(
+        v4,
+        &s.admin,
+        email_channel("x@example.com", json!({"type": "imap", "colour": 1})),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        r.error_fields(),
+        vec!["emailAccountInfo.colour"],
+        "{}",
+        r.body
+    );
+}
+
+/// The spellings the family tests above do not send: each seed-literal request stores what
+/// the SPEC-named one does.
+#[test]
+fn remaining_seed_spellings() {
+    let s = Server::start();
+    let (agent, _) = s.agent("a@example.com", "agent");
+    let d = department(&s, "Support");
+    // seed 001:205 wraps a custom rule as `customRule`
+    let rules = format!("{BASE}/routingRules/customRules");
+    let rule = json!({"name": "r", "routeToObject": "department", "routeToId": d});
+    let from_seed = created(
+        &s,
+        &rules,
+        "customRule",
+        json!({ "customRule": rule.clone() }),
+    );
+    clear(&s, &rules, "customRules");
+    let from_spec = created(&s, &rules, "customRule", rule.clone());
+    assert_eq!(assigned_removed(&from_seed), assigned_removed(&from_spec));
+    // seed 002:610–611 put `when` and `logicExpression` on the custom rule itself
+    clear(&s, &rules, "customRules");
+    let list = json!([{"fieldId": "channel", "matchType": "is", "value": "email"},
+                      {"fieldId": "subject", "matchType": "contains", "value": "vip"}]);
+    let lifted = created(
+        &s,
+        &rules,
+        "customRule",
+        json!({"name": "vip", "routeToObject": "department", "routeToId": d,
+               "when": 2, "logicExpression": "1 AND 2", "conditions": list}),
+    );
+    clear(&s, &rules, "customRules");
+    let nested = created(
+        &s,
+        &rules,
+        "customRule",
+        json!({"name": "vip", "routeToObject": "department", "routeToId": d,
+               "conditions": {"when": "logicalExpression", "logicalExpression": "1 AND 2",
+                              "list": list}}),
+    );
+    assert_eq!(assigned_removed(&lifted), assigned_removed(&nested));
+    assert_eq!(lifted["conditions"]["logicalExpression"], "1 AND 2");
+    let id = nested["id"].as_str().unwrap();
+    assert_eq!(s.delete(&format!("{rules}/{id}"), &s.admin).status, 204);
+    let from_spec = created(&s, &rules, "customRule", rule);
+    // seed 002:692 deletes a custom rule without the routing `{id}`
+    let id = from_spec["id"].as_str().unwrap();
+    let del = s.delete(&format!("{BASE}/Routingrules/customerrules/{id}"), &s.admin);
+    assert_eq!(del.status, 204, "{}", del.body);
+    // seed 001:200's `customRules` as the routing type
+    let r = s.put(
+        &format!("{BASE}/routingRules"),
+        &s.admin,
+        json!({"type": "customRules"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["routingRule"]["type"], "rules");
+
+    // seed 001's account: `Email Forwarding`, `emailForwardingServer`, `assignedAgent`;
+    // seed 002's `departmentAssigneeId`
+    let accounts = format!("{BASE}/emailAccounts");
+    let server = json!({"useOwnSMTPServer": false});
+    let from_seed = created(
+        &s,
+        &accounts,
+        "emailAccount",
+        json!({"type": "Email Forwarding", "businessEmail": "fwd@example.com",
+               "emailForwardingServer": server, "assignedAgent": agent,
+               "departmentAssigneeId": d}),
+    );
+    let from_spec = created(
+        &s,
+        &accounts,
+        "emailAccount",
+        json!({"type": "emailForwarding", "businessEmail": "fwd@example.com",
+               "serverInfo": server, "assignedAgentId": agent, "assignedDepartmentId": d}),
+    );
+    assert_eq!(assigned_removed(&from_seed), assigned_removed(&from_spec));
+    assert_eq!(from_seed["assignedAgentId"], json!(agent));
+
+    // resource segments in any case (seed 002:85 `sLAPolicies`, 002:27
+    // `deletedconversations`, seed 001:430 `SLAPolicies` under v2)
+    for (seed, spec) in [
+        (format!("{BASE}/sLAPolicies"), format!("{BASE}/slaPolicies")),
+        (
+            "/api/v2/anytime/SLAPolicies".to_string(),
+            format!("{BASE}/slaPolicies"),
+        ),
+        (
+            format!("{BASE}/deletedconversations"),
+            format!("{BASE}/deletedConversations"),
+        ),
+    ] {
+        // page links echo the path as the client spelled it
+        let unlinked = |mut v: Value| {
+            for key in ["currentPage", "previousPage", "nextPage"] {
+                v.as_object_mut().map(|m| m.remove(key));
+            }
+            v
+        };
+        let a = s.get(&seed, &s.admin);
+        assert_eq!(a.status, 200, "{seed}: {}", a.body);
+        assert_eq!(
+            unlinked(a.json()),
+            unlinked(s.get(&spec, &s.admin).json()),
+            "{seed}"
         );
     }
 }
@@ -543,6 +788,54 @@ fn seed_paths() {
     let short = s.get("/v4/ticketing/channelAccounts", &s.admin);
     let long = s.get("/api/v4/ticketing/channelAccounts", &s.admin);
     assert_eq!(short.status, long.status, "{} / {}", short.body, long.body);
+
+    // email accounts: seed 000's `/api/v2/anytimeConversation/emailAccounts…` and the
+    // singular `…/emailAccount/{id}` of seeds 000 and 001 (SPEC §3)
+    let v2 = "/api/v2/anytimeConversation";
+    let made = s.post(
+        &format!("{v2}/emailAccounts"),
+        &s.admin,
+        json!({"type": "emailForwarding", "businessEmail": "old@example.com"}),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.json()["emailAccount"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let got = s.get(&format!("{v2}/emailAccounts/{id}"), &s.admin);
+    assert_eq!(
+        got.json(),
+        s.get(&format!("{BASE}/emailAccounts/{id}"), &s.admin)
+            .json()
+    );
+    for (prefix, name) in [(v2, "Old v2"), (BASE, "Old v3")] {
+        let r = s.put(
+            &format!("{prefix}/emailAccount/{id}"),
+            &s.admin,
+            json!({"displayName": name}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let back = s
+            .get(&format!("{BASE}/emailAccounts/{id}"), &s.admin)
+            .json();
+        assert_eq!(back["emailAccount"]["displayName"], name);
+    }
+    let off = s.put(
+        &format!("{BASE}/emailAccount/{id}/enable"),
+        &s.admin,
+        json!({"enable": false}),
+    );
+    assert_eq!(off.status, 200, "{}", off.body);
+    assert_eq!(
+        s.delete(&format!("{v2}/emailAccount/{id}"), &s.admin)
+            .status,
+        204
+    );
+    assert_eq!(
+        s.get(&format!("{BASE}/emailAccounts/{id}"), &s.admin)
+            .status,
+        404
+    );
 }
 
 #[test]
@@ -626,7 +919,15 @@ fn seed_004_email_setup_api() {
     assert_eq!((status, result), (409, Value::Null));
     assert!(!header["resultMessage"].as_str().unwrap().is_empty());
 
-    // sender and template; the template must hold #{content}
+    // sender and template; the template must hold #{content}; each change moves updatedDt
+    let updated = |s: &Server| {
+        let info = enveloped(&s.get(&format!("{v1}/mail.json"), &s.admin)).2;
+        info["content"]["updatedDt"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("updatedDt is epoch ms: {info}"))
+    };
+    let before = updated(&s);
+    std::thread::sleep(std::time::Duration::from_millis(5));
     let post = s.post(
         &format!("{v1}/mail.json"),
         &s.admin,
@@ -634,6 +935,13 @@ fn seed_004_email_setup_api() {
     );
     let (status, _, result) = enveloped(&post);
     assert_eq!((status, result), (200, Value::Null), "{}", post.body);
+    let after = updated(&s);
+    assert!(after > before, "updatedDt {before} → {after}");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!((now_ms - after).abs() < 60_000, "{after} is not about now");
     let v3 = s.get(&format!("{BASE}/emailSettings"), &s.admin).json()["emailSettings"].clone();
     assert_eq!(
         (
@@ -657,6 +965,7 @@ fn seed_004_email_setup_api() {
         let bad = s.post(&format!("{v1}/mail.json"), &s.admin, body);
         let (status, header, _) = enveloped(&bad);
         assert_eq!(status, 400, "{}", bad.body);
+        assert_eq!(updated(&s), after, "a refused change keeps the time");
         assert!(
             header["resultMessage"].as_str().unwrap().starts_with(field),
             "{}",

@@ -4,7 +4,7 @@
 use crate::error::{StoreError, StoreResult};
 use crate::sql::{ok_or_not_found, time_at, uuid_at};
 use crate::{time, Store};
-use anytime_core::model::{AgentId, ConversationId, MessageId, SiteId};
+use anytime_core::model::{AgentId, ContactId, ConversationId, MessageId, SiteId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
@@ -23,12 +23,14 @@ pub struct Attachment {
     /// Lower-case hex SHA-256 of the bytes: the file's name under the data dir.
     pub sha256: String,
     pub uploader_id: AgentId,
+    /// The contact a portal credential uploaded it for (`None`: a staff upload).
+    pub contact_id: Option<ContactId>,
     pub conversation_id: Option<ConversationId>,
     pub message_id: Option<MessageId>,
     pub created_time: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "guid, file_name, content_type, size, sha256, uploader_id, conversation_id, message_id, created_time";
+const COLUMNS: &str = "guid, file_name, content_type, size, sha256, uploader_id, conversation_id, message_id, created_time, contact_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Attachment> {
     let size: i64 = row.get(3)?;
@@ -42,6 +44,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Attachment> {
         conversation_id: row.get::<_, Option<i64>>(6)?.map(ConversationId),
         message_id: row.get::<_, Option<i64>>(7)?.map(MessageId),
         created_time: time_at(row, 8)?,
+        contact_id: row
+            .get::<_, Option<String>>(9)?
+            .and_then(|c| Uuid::parse_str(&c).ok())
+            .map(ContactId),
     })
 }
 
@@ -66,8 +72,8 @@ fn in_use(conn: &Connection, sha: &str) -> StoreResult<bool> {
 pub(crate) fn insert(conn: &Connection, site: &str, a: &Attachment) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO attachments (site_id, guid, file_name, content_type, size, sha256, uploader_id,
-                                  conversation_id, message_id, created_time)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                  conversation_id, message_id, created_time, contact_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute((
         site,
@@ -80,6 +86,7 @@ pub(crate) fn insert(conn: &Connection, site: &str, a: &Attachment) -> StoreResu
         a.conversation_id.map(|c| c.0),
         a.message_id.map(|m| m.0),
         time::now_text(),
+        a.contact_id.map(|c| c.0.to_string()),
     ))?;
     Ok(())
 }

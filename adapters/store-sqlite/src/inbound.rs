@@ -239,6 +239,7 @@ impl InboundTx<'_> {
             details: details.clone(),
             attachments: Vec::new(),
             uploader: anytime_core::model::AgentId(uuid::Uuid::nil()),
+            uploader_contact: None,
         };
         crate::message_details::save(self.tx, &self.site, id, &[new])?;
         for file in files {

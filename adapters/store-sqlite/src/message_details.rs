@@ -3,7 +3,7 @@
 //! [`crate::Extras::message_details`]).
 
 use crate::error::{StoreError, StoreResult};
-use anytime_core::model::{AgentId, ConversationId, MessageId};
+use anytime_core::model::{AgentId, ContactId, ConversationId, MessageId};
 use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -38,6 +38,9 @@ pub struct NewMessageDetails {
     /// Guids of uploads not yet on a message; each must be `uploader`'s.
     pub attachments: Vec<Uuid>,
     pub uploader: AgentId,
+    /// The contact a portal credential acts for: its uploads must have been made for this
+    /// contact (`None`: staff uploads only).
+    pub uploader_contact: Option<ContactId>,
 }
 
 /// Stores `new` for messages of conversation `id` and attaches their uploads; a guid that is
@@ -61,7 +64,8 @@ pub(crate) fn save(
             let attached = tx
                 .prepare_cached(
                     "UPDATE attachments SET conversation_id = ?1, message_id = ?2
-                     WHERE site_id = ?3 AND guid = ?4 AND uploader_id = ?5 AND message_id IS NULL",
+                     WHERE site_id = ?3 AND guid = ?4 AND uploader_id = ?5 AND contact_id IS ?6
+                       AND message_id IS NULL",
                 )?
                 .execute((
                     id.0,
@@ -69,6 +73,7 @@ pub(crate) fn save(
                     site,
                     guid.to_string(),
                     n.uploader.to_string(),
+                    n.uploader_contact.map(|c| c.0.to_string()),
                 ))?;
             if attached == 0 {
                 return Err(StoreError::invalid(

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_oauth.sql")),
     (11, include_str!("../migrations/0011_scale_indexes.sql")),
     (12, include_str!("../migrations/0012_imap_mailboxes.sql")),
+    (13, include_str!("../migrations/0013_portal_uploads.sql")),
 ];
 
 /// The schema version this binary expects.

@@ -109,7 +109,8 @@ async fn mail_info(app: &AppState, caller: Caller) -> ApiResult<Value> {
         .collect();
     Ok(json!({
         "mail": s["inboundAddress"], "displayMail": s["senderAddress"], "name": s["senderName"],
-        "template": s["layoutTemplate"], "external": external, "updatedDt": null,
+        "template": s["layoutTemplate"], "external": external,
+        "updatedDt": millis(&s["updatedTime"]),
     }))
 }
 

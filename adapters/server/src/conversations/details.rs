@@ -7,7 +7,7 @@ use crate::attachments::AttachmentView;
 use crate::http::validate::is_email;
 use crate::http::Checks;
 use anytime_core::conversation::Message;
-use anytime_core::model::{AgentId, ConversationId, MessageId, SiteId};
+use anytime_core::model::{AgentId, ContactId, ConversationId, MessageId, SiteId};
 use anytime_store::{MessageDetails, NewMessageDetails};
 use serde::Deserialize;
 use serde_json::Value;
@@ -113,6 +113,7 @@ impl MessageExtras {
                 quote,
             },
             attachments,
+            contact: None,
         }
     }
 }
@@ -122,16 +123,28 @@ impl MessageExtras {
 pub struct CheckedExtras {
     pub(super) details: MessageDetails,
     pub(super) attachments: Vec<Uuid>,
+    /// The contact a portal credential acts for: its uploads must be for this contact.
+    contact: Option<ContactId>,
 }
 
 impl CheckedExtras {
-    /// The details of message `id`, whose uploads must be `uploader`'s.
+    /// The same extras written by a portal credential acting for `contact`.
+    pub fn for_contact(self, contact: ContactId) -> Self {
+        Self {
+            contact: Some(contact),
+            ..self
+        }
+    }
+
+    /// The details of message `id`, whose uploads must be `uploader`'s (and, for a portal
+    /// credential, made for the contact it acts for).
     pub fn for_message(self, id: MessageId, uploader: AgentId) -> NewMessageDetails {
         NewMessageDetails {
             message_id: id,
             details: self.details,
             attachments: self.attachments,
             uploader,
+            uploader_contact: self.contact,
         }
     }
 }
@@ -188,11 +201,13 @@ impl Lookup {
         ] {
             map.insert(key.into(), value.map_or(Value::Null, Value::String));
         }
+        map.insert("attachments".into(), self.attachments_of(id));
+    }
+
+    /// The attachments of message `id`, as the API shows them.
+    pub fn attachments_of(&self, id: MessageId) -> Value {
         let attachments = self.attachments.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        map.insert(
-            "attachments".into(),
-            serde_json::to_value(attachments).unwrap_or(Value::Array(vec![])),
-        );
+        serde_json::to_value(attachments).unwrap_or(Value::Array(vec![]))
     }
 
     /// Views of `messages` with their extras.

@@ -3,7 +3,7 @@
 //! persists.
 
 mod batch;
-mod details;
+pub(crate) mod details;
 mod drafts;
 mod handlers;
 mod includes;

@@ -59,14 +59,17 @@ pub async fn create_with(
     create_in(app, caller.site_id, actor(&caller), extras, build).await
 }
 
-/// [`create_with`] for any actor (a contact submitting through the portal).
+/// [`create_with`] for any actor (a contact submitting through the portal); `extras` are
+/// the first message's, their uploads `caller`'s.
 pub async fn create_as(
     app: &AppState,
-    site: SiteId,
+    caller: Caller,
     actor: Actor,
+    extras: Option<CheckedExtras>,
     build: impl FnOnce(NextIds) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    create_in(app, site, actor, None, build).await
+    let extras = extras.map(|e| (e, caller.agent_id));
+    create_in(app, caller.site_id, actor, extras, build).await
 }
 
 async fn create_in(
@@ -151,17 +154,21 @@ pub async fn apply_with(
 }
 
 /// [`apply`] for any actor, on a conversation `visible` admits (else 404) — the portal acts
-/// as a contact on that contact's conversations only.
+/// as a contact on that contact's conversations only. A new message carries `extras`, their
+/// uploads `caller`'s.
+#[allow(clippy::too_many_arguments)] // the portal names each
 pub async fn apply_as(
     app: &AppState,
-    site: SiteId,
+    caller: Caller,
     actor: Actor,
     id: ConversationId,
     bin: Bin,
+    extras: Option<CheckedExtras>,
     visible: impl FnOnce(&Conversation) -> bool + Send + 'static,
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
-    apply_in(app, site, actor, id, bin, None, visible, build).await
+    let extras = extras.map(|e| (e, caller.agent_id));
+    apply_in(app, caller.site_id, actor, id, bin, extras, visible, build).await
 }
 
 #[allow(clippy::too_many_arguments)] // the three public entry points above name them

@@ -69,12 +69,6 @@ const SHAPE: Shape = Shape {
     ],
 };
 
-const INFO_SHAPE: Shape = Shape {
-    wrappers: &[],
-    aliases: &[("email", "businessEmail")],
-    allowed: &["type", "businessEmail", "displayName", "serverInfo"],
-};
-
 /// A checked create/update body.
 struct Input {
     app: &'static str,
@@ -129,47 +123,6 @@ fn optional_text(map: &Map<String, Value>, key: &'static str) -> ApiResult<Value
     }
 }
 
-/// `emailAccountInfo` as an object or as a JSON string holding one (seed 003 sends strings).
-fn email_info(map: &Map<String, Value>) -> ApiResult<Option<Map<String, Value>>> {
-    let info = match map.get("emailAccountInfo") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
-        Some(Value::String(s)) => serde_json::from_str::<Value>(s).map_err(|_| {
-            ApiError::invalid(
-                "emailAccountInfo",
-                "must be an object or a JSON object string",
-            )
-        })?,
-        Some(v) => v.clone(),
-    };
-    let mut info = body::normalize(info, &INFO_SHAPE, "emailAccountInfo")?;
-    if let Some(t) = info.get("type") {
-        let canonical = t.as_str().and_then(email_type).ok_or_else(|| {
-            ApiError::invalid(
-                "emailAccountInfo.type",
-                "must be imap, exchange or emailForwarding",
-            )
-        })?;
-        info.insert("type".into(), json!(canonical));
-    }
-    Ok(Some(info))
-}
-
-/// Email account types in any case and with the seeds' spellings (Appendix A).
-fn email_type(t: &str) -> Option<&'static str> {
-    let folded: String = t
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match folded.as_str() {
-        "imap" => Some("imap"),
-        "exchange" => Some("exchange"),
-        "emailforwarding" | "emailforwording" => Some("emailForwarding"),
-        _ => None,
-    }
-}
-
 fn check(map: Map<String, Value>) -> ApiResult<Input> {
     let app_text = text(&map, "appId", 64)?;
     let app = APPS
@@ -203,7 +156,7 @@ fn check(map: Map<String, Value>) -> ApiResult<Input> {
     }
     optional_text(&map, "createdTime")?;
     let email_info = if app == EMAIL_APP {
-        email_info(&map)?
+        crate::compat::email_account::channel_info(map.get("emailAccountInfo"))?
     } else {
         None
     };
@@ -288,15 +241,27 @@ fn other_view(record: &Value) -> Value {
     Value::Object(out)
 }
 
-/// `include=chatbot` embeds the account's chatbot (only its id is known to this server).
+/// The bot settings seed 003 defines, all stored on the account: `include=chatbot` shows
+/// them as the account's chatbot. Seed 003 defines no chatbot object of its own (only the
+/// `chatbotId` GUID), and the bots themselves live outside this server, so the object is the
+/// id plus this account's routing to it (`null` when no bot is linked).
+const CHATBOT_KEYS: &[&str] = &[
+    "isBotEnabled",
+    "percentageToBotWhenOnline",
+    "percentageToBotWhenOffline",
+];
+
 fn with_includes(mut v: Value, chatbot: bool) -> Value {
     if chatbot {
-        let bot = v
-            .get("chatbotId")
-            .filter(|id| !id.is_null())
-            .map(|id| json!({ "id": id }))
-            .unwrap_or(Value::Null);
-        v["chatbot"] = bot;
+        let bot = v.get("chatbotId").filter(|id| !id.is_null()).map(|id| {
+            let mut bot = Map::new();
+            bot.insert("id".into(), id.clone());
+            for key in CHATBOT_KEYS {
+                bot.insert((*key).into(), v.get(*key).cloned().unwrap_or(Value::Null));
+            }
+            Value::Object(bot)
+        });
+        v["chatbot"] = bot.unwrap_or(Value::Null);
     }
     v
 }
@@ -735,14 +700,6 @@ mod tests {
         let mut b = body();
         b.insert("chatbotId".into(), json!("not-a-guid"));
         assert_eq!(field(check(b)), "chatbotId");
-    }
-
-    #[test]
-    fn email_types_accept_the_seed_spellings() {
-        assert_eq!(email_type("IMAP"), Some("imap"));
-        assert_eq!(email_type("Email Forwording"), Some("emailForwarding"));
-        assert_eq!(email_type("Exchange"), Some("exchange"));
-        assert_eq!(email_type("pop3"), None);
     }
 
     #[test]

@@ -82,6 +82,7 @@ pub fn files_described(described: &Value) -> Vec<Attachment> {
                 sha256: d["sha256"].as_str()?.to_string(),
                 // No agent uploaded it: it came with the contact's mail.
                 uploader_id: AgentId(Uuid::nil()),
+                contact_id: None,
                 conversation_id: None,
                 message_id: None,
                 created_time: anytime_store::now(),

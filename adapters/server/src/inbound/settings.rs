@@ -11,6 +11,7 @@ use anytime_core::model::SiteId;
 use anytime_store::{Role, StoreError};
 use axum::extract::State;
 use axum::Json;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa_axum::router::OpenApiRouter;
@@ -50,6 +51,10 @@ pub(crate) struct Stored {
     #[serde(default)]
     chosen: bool,
     ingress_token: String,
+    /// When a change was last saved (seed 004's `updatedDt`); set in the change's own write.
+    /// `None` only for settings saved before the time was kept.
+    #[serde(default)]
+    updated_time: Option<DateTime<Utc>>,
 }
 
 impl Stored {
@@ -92,6 +97,7 @@ fn fresh() -> Stored {
         local_part: format!("s-{}", &random_hex(5)),
         chosen: false,
         ingress_token: random_hex(32),
+        updated_time: Some(anytime_store::now()),
     }
 }
 
@@ -125,6 +131,7 @@ fn view(app: &AppState, s: &Stored, role: Role) -> Value {
         "senderAddress": s.sender_address,
         "layoutTemplate": s.layout_template,
         "inboundAddress": format!("{}@{}", s.local_part, app.config.inbound_domain),
+        "updatedTime": s.updated_time,
     });
     if role == Role::Admin {
         v["ingressToken"] = json!(s.ingress_token);
@@ -282,6 +289,7 @@ pub(crate) async fn put_settings(
                 if let Some(t) = req.layout_template {
                     s.layout_template = Some(t);
                 }
+                s.updated_time = Some(anytime_store::now());
                 Ok((encode(&s)?, s))
             },
         )
@@ -305,6 +313,7 @@ async fn new_token(Admin(caller): Admin, State(app): State<AppState>) -> ApiResu
             move |doc| {
                 let mut s = decode(doc)?.unwrap_or_else(fresh);
                 s.ingress_token = saved;
+                s.updated_time = Some(anytime_store::now());
                 Ok((encode(&s)?, ()))
             },
         )
