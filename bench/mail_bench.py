@@ -2,7 +2,8 @@
 """The mail benchmark (run by bench/mail.sh, which builds the release binaries first).
 
 1. Test mail servers (tests/mail/mailservers.sh: Dovecot + the SMTP sink, which here only
-   keeps what it receives: SMTP_SINK_RELAY=0) on free loopback ports.
+   appends what it receives to a file, without fsync: SMTP_SINK_RELAY=0) on free loopback
+   ports.
 2. A fresh `anytime serve` configured by `anytime-loadgen setup` (the HTTP benchmark's
    realistic configuration), with the outbox worker idle (--worker-interval-ms 600000).
 3. Ingest: N messages APPENDed to the account's INBOX first; the clock starts when the IMAP
@@ -104,6 +105,7 @@ def main():
     n = a.messages
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     tmp = tempfile.mkdtemp(prefix="anytime-mailbench-")
+    os.chmod(tmp, 0o755)  # Dovecot's own users must reach the mail dir inside (as root)
     mail_dir = os.path.join(tmp, "mail")
     ports = {k: free_port() for k in ["IMAP_PORT", "IMAPS_PORT", "LMTP_PORT", "SMTP_PORT"]}
     env = dict(os.environ, SMTP_SINK_RELAY="0", **{k: str(v) for k, v in ports.items()})
@@ -163,7 +165,8 @@ def main():
         deliver_s = time.monotonic() - t1
         sent = count(db, "SELECT count(*) FROM outbox WHERE state = 'sent'")
         failed = count(db, "SELECT count(*) FROM outbox WHERE state = 'failed'")
-        received = len(os.listdir(os.path.join(mail_dir, "smtp-maildir", "new")))
+        with open(os.path.join(mail_dir, "smtp-received.log")) as log:
+            received = sum(1 for _ in log)
         if failed or received < sent:
             sys.exit(f"delivery: {failed} failed, {received} received of {sent} sent")
         load = " ".join(open("/proc/loadavg").read().split()[:3])

@@ -1,15 +1,22 @@
-//! SMTP delivery (SPEC §5.9, issue 6): one pooled lettre transport per distinct server
+//! SMTP delivery (SPEC §5.9, issue 6): pooled lettre connections per distinct server
 //! setting, STARTTLS / implicit TLS / plain as the account says, AUTH when configured, and a
 //! classification of every failure into "try again later" (4xx, connection trouble) or "give
 //! up" (5xx), which the outbox schedule turns into retries or a `failed` message.
 
+use crate::tls::connector;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::Mechanism;
+use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream};
 use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncSmtpTransport, Message, Tokio1Executor};
 use std::collections::BTreeMap;
+use std::pin::Pin;
 use std::sync::Mutex;
-use std::time::Duration;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
 
 pub use crate::tls::Security;
 
@@ -38,13 +45,7 @@ pub enum SendError {
 }
 
 fn transport(s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
-    let tls = || {
-        TlsParameters::builder(s.host.clone())
-            .dangerous_accept_invalid_certs(s.accept_invalid_certs)
-            .dangerous_accept_invalid_hostnames(s.accept_invalid_certs)
-            .build_rustls()
-            .map_err(|e| SendError::Permanent(format!("TLS settings: {e}")))
-    };
+    let tls = || tls_parameters(s);
     let tls = match s.security {
         Security::None => Tls::None,
         Security::StartTls => Tls::Required(tls()?),
@@ -53,12 +54,7 @@ fn transport(s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, Sen
     let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.clone())
         .port(s.port)
         .tls(tls)
-        .timeout(Some(s.timeout))
-        .pool_config(
-            PoolConfig::new()
-                .max_size(4)
-                .idle_timeout(Duration::from_secs(60)),
-        );
+        .timeout(Some(s.timeout));
     if let Some((user, pass)) = &s.credentials {
         b = b.credentials(Credentials::new(user.clone(), pass.clone()));
     }
@@ -74,31 +70,174 @@ fn classify(e: lettre::transport::smtp::Error) -> SendError {
     }
 }
 
-/// Pooled transports, one per distinct setting (so a password change opens a new pool).
+/// Idle connections kept per server setting.
+const MAX_IDLE: usize = 8;
+/// An idle connection older than this is closed rather than reused (servers drop them).
+const IDLE_FOR: Duration = Duration::from_secs(60);
+
+/// A TLS stream lettre can drive (its trait is foreign, so is the stream).
+#[derive(Debug)]
+struct TlsIo(tokio_rustls::client::TlsStream<TcpStream>);
+
+impl AsyncRead for TlsIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for TlsIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+impl AsyncTokioStream for TlsIo {
+    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.0.get_ref().0.peer_addr()
+    }
+}
+
+/// Opens a connection as `s` says: TCP with Nagle off — lettre writes a message's body and
+/// its final `.` separately, and with Nagle on the second write waits for the server's
+/// delayed ACK, 40 ms per message — then implicit TLS or STARTTLS, EHLO and AUTH.
+async fn connect(s: &SmtpSettings) -> Result<AsyncSmtpConnection, SendError> {
+    let transient = |what: &str, e: &dyn std::fmt::Display| {
+        SendError::Transient(format!("{what} {}:{}: {e}", s.host, s.port))
+    };
+    let tcp = tokio::time::timeout(s.timeout, TcpStream::connect((s.host.as_str(), s.port)))
+        .await
+        .map_err(|_| transient("no connection to", &format!("within {:?}", s.timeout)))?
+        .map_err(|e| transient("cannot connect to", &e))?;
+    tcp.set_nodelay(true)
+        .map_err(|e| transient("cannot set up the connection to", &e))?;
+    let hello = ClientId::default();
+    let mut conn = match s.security {
+        Security::Tls => {
+            let name = rustls::pki_types::ServerName::try_from(s.host.clone())
+                .map_err(|e| SendError::Permanent(format!("server name {}: {e}", s.host)))?;
+            let tls = tokio::time::timeout(
+                s.timeout,
+                connector(s.accept_invalid_certs)
+                    .map_err(|e| SendError::Permanent(format!("TLS settings: {e}")))?
+                    .connect(name, tcp),
+            )
+            .await
+            .map_err(|_| transient("no TLS handshake with", &format!("within {:?}", s.timeout)))?
+            .map_err(|e| transient("TLS with", &e))?;
+            within(
+                s,
+                AsyncSmtpConnection::connect_with_transport(Box::new(TlsIo(tls)), &hello),
+            )
+            .await?
+        }
+        Security::StartTls | Security::None => {
+            within(
+                s,
+                AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello),
+            )
+            .await?
+        }
+    };
+    if s.security == Security::StartTls {
+        if !conn.can_starttls() {
+            return Err(SendError::Transient(format!(
+                "{}:{} does not offer STARTTLS",
+                s.host, s.port
+            )));
+        }
+        let params = tls_parameters(s)?;
+        within(s, conn.starttls(params, &hello)).await?;
+    }
+    if let Some((user, pass)) = &s.credentials {
+        let credentials = Credentials::new(user.clone(), pass.clone());
+        within(
+            s,
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials),
+        )
+        .await?;
+    }
+    Ok(conn)
+}
+
+/// One protocol step, bounded by the setting's timeout.
+async fn within<T>(
+    s: &SmtpSettings,
+    step: impl std::future::Future<Output = Result<T, lettre::transport::smtp::Error>>,
+) -> Result<T, SendError> {
+    tokio::time::timeout(s.timeout, step)
+        .await
+        .map_err(|_| {
+            SendError::Transient(format!(
+                "no answer from {}:{} within {:?}",
+                s.host, s.port, s.timeout
+            ))
+        })?
+        .map_err(classify)
+}
+
+fn tls_parameters(s: &SmtpSettings) -> Result<TlsParameters, SendError> {
+    TlsParameters::builder(s.host.clone())
+        .dangerous_accept_invalid_certs(s.accept_invalid_certs)
+        .dangerous_accept_invalid_hostnames(s.accept_invalid_certs)
+        .build_rustls()
+        .map_err(|e| SendError::Permanent(format!("TLS settings: {e}")))
+}
+
+/// Open SMTP connections, reused per distinct setting (so a password change opens new
+/// ones); a connection that failed is dropped, never reused.
 #[derive(Default)]
 pub struct SmtpPool {
-    transports: Mutex<BTreeMap<SmtpSettings, AsyncSmtpTransport<Tokio1Executor>>>,
+    idle: Mutex<BTreeMap<SmtpSettings, Vec<(Instant, AsyncSmtpConnection)>>>,
 }
 
 impl SmtpPool {
-    fn get(&self, s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
-        let mut map = self
-            .transports
-            .lock()
-            .map_err(|_| SendError::Transient("SMTP pool lock poisoned".into()))?;
-        if let Some(t) = map.get(s) {
-            return Ok(t.clone());
+    fn take(&self, s: &SmtpSettings) -> Option<AsyncSmtpConnection> {
+        let mut map = self.idle.lock().ok()?;
+        let list = map.get_mut(s)?;
+        while let Some((since, conn)) = list.pop() {
+            if since.elapsed() < IDLE_FOR && !conn.has_broken() {
+                return Some(conn);
+            }
         }
-        let t = transport(s)?;
-        map.insert(s.clone(), t.clone());
-        Ok(t)
+        None
+    }
+
+    fn give_back(&self, s: &SmtpSettings, conn: AsyncSmtpConnection) {
+        if let Ok(mut map) = self.idle.lock() {
+            let list = map.entry(s.clone()).or_default();
+            if list.len() < MAX_IDLE {
+                list.push((Instant::now(), conn));
+            }
+        }
     }
 
     /// Delivers `message` through the server `s` describes.
     pub async fn send(&self, s: &SmtpSettings, message: &Message) -> Result<(), SendError> {
-        let t = self.get(s)?;
-        match tokio::time::timeout(s.timeout * 2, t.send(message.clone())).await {
-            Ok(Ok(_)) => Ok(()),
+        let mut conn = match self.take(s) {
+            Some(conn) => conn,
+            None => connect(s).await?,
+        };
+        let body = message.formatted();
+        let sent = tokio::time::timeout(s.timeout * 2, conn.send(message.envelope(), &body)).await;
+        match sent {
+            Ok(Ok(_)) => {
+                self.give_back(s, conn);
+                Ok(())
+            }
             Ok(Err(e)) => Err(classify(e)),
             Err(_) => Err(SendError::Transient(format!(
                 "no answer from {}:{} within {:?}",
@@ -109,10 +248,10 @@ impl SmtpPool {
         }
     }
 
-    /// Drops the pooled connections to `s` (after a connection failure, so the next try
+    /// Closes the idle connections to `s` (after a connection failure, so the next try
     /// opens a fresh one).
     pub fn forget(&self, s: &SmtpSettings) {
-        if let Ok(mut map) = self.transports.lock() {
+        if let Ok(mut map) = self.idle.lock() {
             map.remove(s);
         }
     }

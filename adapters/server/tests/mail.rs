@@ -64,7 +64,7 @@ fn mail_in_reply_out_answer_threads_and_delivery_survives_a_dead_smtp_server() {
         "serverInfo": {"userName": "alice", "incomingServer": "127.0.0.1",
             "incomingServerPort": mail.imap, "useSSL": false,
             "outgoingServer": "127.0.0.1", "outgoingServerPort": mail.smtp,
-            "encryptedConnectionType": "none", "authentication": false}
+            "encryptedConnectionType": "TLS", "authentication": false}
     });
     let r = s.post(&format!("{API}/emailAccounts"), &admin, account.clone());
     assert_eq!(r.status, 201, "{}", r.body);
