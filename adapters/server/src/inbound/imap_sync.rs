@@ -13,7 +13,7 @@
 //! shows `status: failed` with the server's words in `lastError` and retries with exponential
 //! backoff (1 s doubling to 5 min); a good login shows `succeeded` again. The supervisor
 //! reconciles tasks with the stored accounts every worker interval: a new, changed, disabled or
-//! deleted account starts, restarts or stops its task.
+//! deleted account starts, restarts or stops its task (at a safe point: see `Tasks`).
 
 use super::accounts::{self, EMAIL_ACCOUNTS};
 use super::ingest::{Ingested, Receiving};
@@ -26,6 +26,7 @@ use anytime_store::MailboxPosition;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Messages fetched per round trip: bounds memory (at most this many bodies at once, each up
@@ -39,16 +40,18 @@ const REPORTED: &[&str] = &["status", "lastError", "lastReceivedTime", "updatedT
 struct Running {
     /// The account as the task was started with (minus what the task reports).
     config: Value,
+    /// Dropping it asks the task to stop at its next safe point.
+    stop: watch::Sender<()>,
     task: JoinHandle<()>,
 }
 
 /// Keeps one task per enabled IMAP account until the server stops.
 pub async fn run(app: AppState) {
     let every = Duration::from_millis(app.config.worker_interval_ms.clamp(10, 1_000));
-    let mut running: BTreeMap<(SiteId, String), Running> = BTreeMap::new();
+    let mut tasks = Tasks::default();
     loop {
         match wanted(&app).await {
-            Ok(accounts) => reconcile(&app, &mut running, accounts),
+            Ok(accounts) => tasks.reconcile(&app, accounts),
             Err(e) => tracing::warn!(error = %e, "cannot read the IMAP accounts"),
         }
         tokio::time::sleep(every).await;
@@ -56,7 +59,7 @@ pub async fn run(app: AppState) {
 }
 
 /// The enabled IMAP accounts of every site, keyed by site and account id.
-async fn wanted(app: &AppState) -> Result<BTreeMap<(SiteId, String), Value>, String> {
+async fn wanted(app: &AppState) -> Result<BTreeMap<Key, Value>, String> {
     let docs = app
         .store
         .documents()
@@ -84,28 +87,45 @@ async fn wanted(app: &AppState) -> Result<BTreeMap<(SiteId, String), Value>, Str
     Ok(out)
 }
 
-fn reconcile(
-    app: &AppState,
-    running: &mut BTreeMap<(SiteId, String), Running>,
-    mut wanted: BTreeMap<(SiteId, String), Value>,
-) {
-    running.retain(|key, r| {
-        let keep = !r.task.is_finished() && wanted.get(key) == Some(&r.config);
-        if !keep {
-            // Safe at any await point: a message is committed whole or not at all, and the
-            // position never runs ahead of what is committed.
-            r.task.abort();
+type Key = (SiteId, String);
+
+/// The running tasks, and those asked to stop that have not finished yet.
+#[derive(Default)]
+struct Tasks {
+    running: BTreeMap<Key, Running>,
+    stopping: Vec<(Key, JoinHandle<()>)>,
+}
+
+impl Tasks {
+    /// A task whose account changed, was disabled or deleted is asked to stop; it finishes the
+    /// batch in hand (a message committed is then also deleted and its position recorded), and
+    /// only then does the account's new task start, so two never read one mailbox.
+    fn reconcile(&mut self, app: &AppState, wanted: BTreeMap<Key, Value>) {
+        let running = std::mem::take(&mut self.running);
+        for (key, r) in running {
+            if !r.task.is_finished() && wanted.get(&key) == Some(&r.config) {
+                self.running.insert(key, r);
+            } else {
+                drop(r.stop);
+                self.stopping.push((key, r.task));
+            }
         }
-        keep
-    });
-    for (key, config) in std::mem::take(&mut wanted) {
-        if running.contains_key(&key) {
-            continue;
+        self.stopping.retain(|(_, task)| !task.is_finished());
+        for (key, config) in wanted {
+            if self.running.contains_key(&key) || self.stopping.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            tracing::info!(site = %key.0, account = %key.1, "IMAP ingestion starts");
+            let (stop, stopped) = watch::channel(());
+            let task = tokio::spawn(account_task(app.clone(), key.0, config.clone(), stopped));
+            self.running.insert(key, Running { config, stop, task });
         }
-        tracing::info!(site = %key.0, account = %key.1, "IMAP ingestion starts");
-        let task = tokio::spawn(account_task(app.clone(), key.0, config.clone()));
-        running.insert(key, Running { config, task });
     }
+}
+
+/// Resolves once the supervisor has asked the task to stop.
+async fn stop_asked(stopped: &mut watch::Receiver<()>) {
+    while stopped.changed().await.is_ok() {}
 }
 
 /// What a task last wrote on its account, so that it writes only changes.
@@ -114,15 +134,26 @@ struct Shown {
     status: Option<Result<(), String>>,
 }
 
-async fn account_task(app: AppState, site: SiteId, account: Value) {
+async fn account_task(
+    app: AppState,
+    site: SiteId,
+    account: Value,
+    mut stopped: watch::Receiver<()>,
+) {
     let id = account["id"].as_str().unwrap_or_default().to_string();
     let mut shown = Shown::default();
     let mut backoff = FIRST_BACKOFF;
     loop {
-        let err = session(&app, site, &account, &mut shown, &mut backoff).await;
+        let Some(err) = session(&app, site, &account, &mut shown, &mut backoff, &mut stopped).await
+        else {
+            return;
+        };
         tracing::warn!(site = %site, account = %id, error = %err, retry_in = ?backoff, "IMAP ingestion");
         show(&app, site, &id, &mut shown, Err(err), false).await;
-        tokio::time::sleep(backoff).await;
+        tokio::select! {
+            () = tokio::time::sleep(backoff) => {}
+            () = stop_asked(&mut stopped) => return,
+        }
         backoff = (backoff * 2).min(MAX_BACKOFF);
     }
 }
@@ -147,33 +178,37 @@ async fn show(
     }
 }
 
-/// One connection's life: returns why it ended.
+/// One connection's life: why it failed, or `None` when the supervisor stopped it.
 async fn session(
     app: &AppState,
     site: SiteId,
     account: &Value,
     shown: &mut Shown,
     backoff: &mut Duration,
-) -> String {
-    match read_until_failure(app, site, account, shown, backoff).await {
-        Ok(never) => match never {},
-        Err(e) => e,
-    }
+    stopped: &mut watch::Receiver<()>,
+) -> Option<String> {
+    read_until_stopped(app, site, account, shown, backoff, stopped)
+        .await
+        .err()
 }
 
-enum Never {}
-
-async fn read_until_failure(
+/// Reads the mailbox until stopped (`Ok`) or failed. Stopping is honoured only while
+/// connecting or waiting for news, never between a commit and its position or deletion.
+async fn read_until_stopped(
     app: &AppState,
     site: SiteId,
     account: &Value,
     shown: &mut Shown,
     backoff: &mut Duration,
-) -> Result<Never, String> {
+    stopped: &mut watch::Receiver<()>,
+) -> Result<(), String> {
     let id = account["id"].as_str().unwrap_or_default().to_string();
     let key = secrets::key(&app.config.data_dir).map_err(|e| e.to_string())?;
     let login = servers::imap(account, &key, app.config.mail_insecure_tls)?;
-    let mut mailbox = Mailbox::open(&login).await?;
+    let mut mailbox = tokio::select! {
+        opened = Mailbox::open(&login) => opened?,
+        () = stop_asked(stopped) => return Ok(()),
+    };
     if !app.config.imap_idle {
         mailbox = mailbox.without_idle();
     }
@@ -195,7 +230,6 @@ async fn read_until_failure(
         },
     };
     let via = Receiving::email(Some(account), None);
-    let delete = account["deleteFromServer"].as_bool().unwrap_or(false);
     let poll = Duration::from_millis(app.config.imap_poll_ms.max(10));
     loop {
         let uids = mailbox.uids_after(position.last_uid).await?;
@@ -234,7 +268,7 @@ async fn read_until_failure(
                     .await
                     .map_err(|e| e.to_string())?;
             }
-            if delete {
+            if !stored.is_empty() && deletes(app, site, &id).await? {
                 mailbox.delete(&stored).await?;
             }
             if received {
@@ -244,12 +278,29 @@ async fn read_until_failure(
                 return Err(e);
             }
         }
-        let (next, woke) = mailbox.wait(poll).await?;
+        let (next, woke) = tokio::select! {
+            waited = mailbox.wait(poll) => waited?,
+            () = stop_asked(stopped) => return Ok(()),
+        };
         mailbox = next;
         if woke == Woke::News {
             tracing::debug!(site = %site, account = %id, "IMAP news");
         }
     }
+}
+
+/// Whether the account deletes what it took, read now rather than from the task's start: an
+/// admin who just turned `deleteFromServer` on expects the next message gone even when this
+/// task takes it in the moment before the supervisor restarts it with the new configuration.
+async fn deletes(app: &AppState, site: SiteId, id: &str) -> Result<bool, String> {
+    let accounts = accounts::stored(app, site)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(accounts
+        .iter()
+        .find(|a| a["id"].as_str() == Some(id))
+        .and_then(|a| a["deleteFromServer"].as_bool())
+        .unwrap_or(false))
 }
 
 /// What became of one message.
