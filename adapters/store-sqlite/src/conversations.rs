@@ -612,12 +612,15 @@ impl Conversations<'_> {
                 }
                 // With keywords the matches drive the query (CROSS JOIN fixes the loop order):
                 // planned freely, SQLite walked every conversation of the site and tested
-                // each against the match list, 190 ms at a million conversations.
-                let from = if let Some(q) = query.keywords.as_deref().and_then(fts_query) {
+                // each against the match list, 190 ms at a million conversations. The site
+                // of each match comes from the small key table (the FTS table holds only text).
+                let keywords = query.keywords.as_deref().and_then(fts_query);
+                let from = if let Some(q) = keywords.clone() {
                     params.insert(0, Value::Text(site.clone()));
                     params.insert(0, Value::Text(q));
-                    "(SELECT DISTINCT conversation_id AS cid FROM conversation_search
-                      WHERE conversation_search MATCH ? AND site_id = ?) m
+                    "(SELECT DISTINCT k.conversation_id AS cid FROM conversation_search s
+                      CROSS JOIN conversation_search_keys k ON k.search_rowid = s.rowid
+                      WHERE s.conversation_search MATCH ? AND k.site_id = ?) m
                      CROSS JOIN conversations c ON c.id = m.cid"
                 } else {
                     "conversations c"
@@ -643,9 +646,16 @@ impl Conversations<'_> {
                     params.extend(p.params);
                 }
                 let cond = cond.join(" AND ");
-                let total: i64 = conn
-                    .prepare(&format!("SELECT count(*) FROM {from} WHERE {cond}"))?
-                    .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+                let count = |params: &[Value]| -> StoreResult<i64> {
+                    Ok(conn
+                        .prepare(&format!("SELECT count(*) FROM {from} WHERE {cond}"))?
+                        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?)
+                };
+                // A search counts in the page's own pass (`count(*) OVER ()`): its matches
+                // are read once, not once for the count and again for the page. Lists keep
+                // the separate count, which reads a covering index and lets the page stop
+                // after its last row.
+                let total = if keywords.is_some() { None } else { Some(count(&params)?) };
                 let dir = if query.descending { "DESC" } else { "ASC" };
                 // NULLs (never replied, no SLA) go last either way.
                 let key = match query.sort {
@@ -660,13 +670,29 @@ impl Conversations<'_> {
                     .map(|k| if k.ends_with("IS NULL") { k.to_string() } else { format!("{k} {dir}") })
                     .collect::<Vec<_>>()
                     .join(", ");
-                params.push(Value::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
-                params.push(Value::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
-                let mut stmt = conn.prepare(&format!(
-                    "SELECT c.snapshot FROM {from} WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
-                ))?;
-                let list: Vec<Conversation> =
-                    json_rows(&mut stmt, rusqlite::params_from_iter(params.iter()))?;
+                let mut page_params = params.clone();
+                page_params.push(Value::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
+                page_params.push(Value::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
+                let window = if total.is_none() { ", count(*) OVER ()" } else { "" };
+                let rows = conn
+                    .prepare(&format!(
+                        "SELECT c.snapshot{window} FROM {from} WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
+                    ))?
+                    .query_map(rusqlite::params_from_iter(page_params.iter()), |r| {
+                        Ok((r.get::<_, String>(0)?, if total.is_none() { r.get::<_, i64>(1)? } else { 0 }))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let total = match (total, rows.first()) {
+                    (Some(n), _) => n,
+                    (None, Some((_, n))) => *n,
+                    // A page past the end shows no row to carry the count.
+                    (None, None) if query.offset > 0 => count(&params)?,
+                    (None, None) => 0,
+                };
+                let list = rows
+                    .iter()
+                    .map(|(t, _)| serde_json::from_str(t).map_err(json_err))
+                    .collect::<StoreResult<Vec<Conversation>>>()?;
                 Ok((list, u64::try_from(total).unwrap_or(0)))
             })
             .await

@@ -238,6 +238,8 @@ pub fn schema_version(db: &Path) -> StoreResult<i64> {
 }
 
 #[cfg(test)]
+mod loads_tests;
+#[cfg(test)]
 mod query_plans;
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_inbound.sql")),
     (10, include_str!("../migrations/0010_oauth.sql")),
     (11, include_str!("../migrations/0011_scale_indexes.sql")),
+    (14, include_str!("../migrations/0014_search_and_loads.sql")),
 ];
 
 /// The schema version this binary expects.
