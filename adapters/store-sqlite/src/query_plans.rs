@@ -65,7 +65,7 @@ async fn the_open_list_reads_the_open_index_only() {
         AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'";
     let count = plan(
         &conn,
-        &format!("SELECT count(*) FROM conversations c WHERE {cond}"),
+        &format!("SELECT count(*) FROM conversations c INDEXED BY conversations_open WHERE {cond}"),
     );
     assert!(
         count.contains("COVERING INDEX conversations_open"),
@@ -74,17 +74,12 @@ async fn the_open_list_reads_the_open_index_only() {
     let page = plan(
         &conn,
         &format!(
-            "SELECT c.snapshot FROM conversations c WHERE {cond}
+            "SELECT c.id FROM conversations c INDEXED BY conversations_open WHERE {cond}
              ORDER BY c.next_breach_at IS NULL, c.next_breach_at ASC, c.id ASC LIMIT 50 OFFSET 0"
         ),
     );
-    // Either index reads only the open conversations' entries (the status ranges of
-    // migration 7's index, or the partial index of migration 11); never a scan of the site.
-    assert!(
-        page.contains("INDEX conversations_open")
-            || page.contains("INDEX conversations_by_status_activity"),
-        "{page}"
-    );
+    // Only the open conversations' entries, and the page's ids from the index alone.
+    assert!(page.contains("COVERING INDEX conversations_open"), "{page}");
     assert!(!page.contains("SCAN c"), "{page}");
 }
 
@@ -138,4 +133,61 @@ async fn the_keyword_index_holds_only_text() {
         )
         .unwrap();
     assert_eq!(content, 0);
+}
+
+#[tokio::test]
+async fn a_saved_filter_reads_the_window_index_only() {
+    let (_dir, conn) = migrated().await;
+    // Conversations::list with a saved filter (priority is high), the default window, by
+    // next SLA breach: the count and the page's ids come from the index alone.
+    let cond = "c.site_id = 's' AND c.is_deleted = 0
+        AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'
+        AND (c.priority_rank = 1)";
+    let from = "conversations c INDEXED BY conversations_by_window";
+    let count = plan(&conn, &format!("SELECT count(*) FROM {from} WHERE {cond}"));
+    assert!(
+        count.contains("SEARCH c USING COVERING INDEX conversations_by_window"),
+        "{count}"
+    );
+    let page = plan(
+        &conn,
+        &format!(
+            "SELECT c.id FROM {from} WHERE {cond}
+             ORDER BY c.next_breach_at IS NULL, c.next_breach_at ASC, c.id ASC LIMIT 50 OFFSET 0"
+        ),
+    );
+    assert!(
+        page.contains("SEARCH c USING COVERING INDEX conversations_by_window"),
+        "{page}"
+    );
+    // The snapshots of the page, by key.
+    let load = plan(
+        &conn,
+        "SELECT snapshot FROM conversations WHERE site_id = 's' AND id = 7",
+    );
+    assert!(
+        load.contains("USING INDEX sqlite_autoindex_conversations_1 (site_id=? AND id=?)"),
+        "{load}"
+    );
+}
+
+#[tokio::test]
+async fn the_allocation_queue_reads_only_waiting_rows() {
+    let (_dir, conn) = migrated().await;
+    // Batch::unassigned_open
+    let p = plan(
+        &conn,
+        "SELECT snapshot FROM conversations
+         WHERE site_id = 's' AND is_deleted = 0 AND status <> 'closed'
+           AND agent_assignee_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM conversation_history h
+               WHERE h.site_id = conversations.site_id AND h.conversation_id = conversations.id
+                 AND json_extract(h.entry, '$.field') = 'x')
+         ORDER BY id",
+    );
+    assert!(
+        p.contains("SEARCH conversations USING INDEX conversations_waiting"),
+        "{p}"
+    );
+    assert!(!p.contains("TEMP B-TREE"), "{p}");
 }
