@@ -4,6 +4,7 @@
 //! query shapes before changing the store (docs/benchmarks.md).
 //!
 //! `cargo run --release -p anytime-store --example query_time -- DB REPEAT 'SQL' ['SQL' …]`
+//! (`PRAGMAS='cache_size=-65536'` sets pragmas first; `WRITE=1` opens read-write).
 
 use rusqlite::{Connection, OpenFlags};
 use std::time::Instant;
@@ -13,10 +14,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let usage = "usage: query_time DB REPEAT SQL...";
     let db = args.next().ok_or(usage)?;
     let repeat: usize = args.next().ok_or(usage)?.parse()?;
-    let conn = Connection::open_with_flags(
-        &db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    // WRITE=1 opens read-write (to try a setting on a copy of the data, never a live server's).
+    let access = if std::env::var("WRITE").is_ok_and(|v| v == "1") {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    };
+    let conn = Connection::open_with_flags(&db, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     for pragma in std::env::var("PRAGMAS").unwrap_or_default().split(';') {
         if !pragma.trim().is_empty() {
             conn.execute_batch(&format!("PRAGMA {pragma}"))?;

@@ -9,6 +9,11 @@ CREATE VIRTUAL TABLE conversation_search_new USING fts5(
 INSERT INTO conversation_search_new (rowid, text) SELECT rowid, text FROM conversation_search;
 DROP TABLE conversation_search;
 ALTER TABLE conversation_search_new RENAME TO conversation_search;
+-- No incremental merging in the commits of creates and replies: at a million conversations
+-- FTS5's automerge (default 4) carried on merging the big segments a little in every commit,
+-- 42 % of a create's samples (create 349/s, p99 46 ms → 487/s, 11 ms without). Segments are
+-- still merged when a level reaches `crisismerge` (16), which keeps lookups bounded.
+INSERT INTO conversation_search (conversation_search, rank) VALUES ('automerge', 0);
 
 -- Open conversations per agent and status, kept by triggers in the transaction that changes a
 -- conversation row (whatever statement does it: the normal path, bulk loading, deletes). Auto
@@ -70,3 +75,9 @@ CREATE INDEX conversations_by_window ON conversations
 -- freed an agent). Only the waiting rows are in this index, already in id order.
 CREATE INDEX conversations_waiting ON conversations (site_id, id)
     WHERE is_deleted = 0 AND status <> 'closed' AND agent_assignee_id IS NULL;
+
+-- A keyword search looks each matching conversation up by id to test the window and sort the
+-- page: through the primary key that read every match's row (snapshot and all), 9 µs each,
+-- 30 ms for a word in 3,300 messages at a million conversations. This index answers it alone.
+CREATE INDEX conversations_by_id_window ON conversations
+    (site_id, id, is_deleted, coalesce(last_replied_time, created_time), last_activity_time);

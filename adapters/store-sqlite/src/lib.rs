@@ -49,6 +49,7 @@ pub mod outbox;
 mod pipeline;
 mod reports;
 mod search;
+mod site_parts;
 mod sites;
 mod sql;
 mod sql_functions;
@@ -84,6 +85,7 @@ pub use oauth::{
 };
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use reports::{MessageMeta, ReportFilter, ReportRow};
+pub use site_parts::SiteParts;
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 pub use time::now;

@@ -89,7 +89,7 @@ async fn keyword_search_starts_from_the_matches() {
     // Conversations::list with keywords (the FROM it builds), default window.
     let p = plan(
         &conn,
-        "SELECT c.snapshot, count(*) OVER () FROM (SELECT DISTINCT k.conversation_id AS cid
+        "SELECT c.id, count(*) OVER () FROM (SELECT DISTINCT k.conversation_id AS cid
               FROM conversation_search s
               CROSS JOIN conversation_search_keys k ON k.search_rowid = s.rowid
               WHERE s.conversation_search MATCH 'kalo' AND k.site_id = 's') m
@@ -103,7 +103,8 @@ async fn keyword_search_starts_from_the_matches() {
     let fts = at("VIRTUAL TABLE INDEX 0:M");
     // Each match's site from the key table by its integer key, not from the FTS row.
     let keys = at("SEARCH k USING INTEGER PRIMARY KEY (rowid=?)");
-    let conv = at("SEARCH c USING INDEX sqlite_autoindex_conversations_1");
+    // The window and the sort key from an index, not from each match's row.
+    let conv = at("SEARCH c USING COVERING INDEX conversations_by_id_window");
     assert!(
         matches!((fts, keys, conv), (Some(a), Some(b), Some(c)) if a < b && b < c),
         "{p}"
@@ -133,6 +134,15 @@ async fn the_keyword_index_holds_only_text() {
         )
         .unwrap();
     assert_eq!(content, 0);
+    // Commits never carry on an incremental merge (migration 0014).
+    let automerge: i64 = conn
+        .query_row(
+            "SELECT v FROM conversation_search_config WHERE k = 'automerge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(automerge, 0);
 }
 
 #[tokio::test]
