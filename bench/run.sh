@@ -9,7 +9,9 @@
 #   --no-rt     skip Request Tracker
 #   --db-dir    serve an existing data dir (e.g. one filled by `anytime-loadgen fill`) instead
 #               of a fresh one; --ids-upto N draws get/reply ids from 1..N
-# Env: CARGO_TARGET_DIR, RT_PEER_DIR, RT_PORT (9080), BENCH_OPS, BENCH_CONCURRENCY ("1 4").
+# Env: CARGO_TARGET_DIR, RT_PEER_DIR, RT_PORT (9080), BENCH_OPS, BENCH_CONCURRENCY ("1 4"),
+#      ANYTIME_BIN + LOADGEN_BIN (prebuilt binaries, no build: A/B runs of two commits),
+#      BENCH_CHRT (e.g. "chrt -f 50": server and load generator at real-time priority).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,19 +32,21 @@ while [ $# -gt 0 ]; do
 done
 if [ "$short" = 1 ]; then seconds=${seconds:-1}; prefill=50; else seconds=${seconds:-5}; prefill=1000; fi
 ops=${BENCH_OPS:-create,get,list,listFilter,search,reply}
-# A saved filter is still evaluated by the core over every conversation (O(n), issue s4c moves
-# it to SQL): at scale it would load the whole site into memory, so it is left out there.
-if [ -n "$db_dir" ] && [ -z "${BENCH_OPS:-}" ]; then ops=create,get,list,search,reply; fi
 concurrencies=${BENCH_CONCURRENCY:-1 4}
 out=${out:-$ROOT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-echo "==> build (release)"
-cargo build --release --locked -q -p anytime-server -p anytime-loadgen
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-anytime=$target_dir/release/anytime
-loadgen=$target_dir/release/anytime-loadgen
+if [ -n "${ANYTIME_BIN:-}" ] && [ -n "${LOADGEN_BIN:-}" ]; then
+    anytime=$ANYTIME_BIN; loadgen=$LOADGEN_BIN
+else
+    echo "==> build (release)"
+    cargo build --release --locked -q -p anytime-server -p anytime-loadgen
+    target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+    anytime=$target_dir/release/anytime
+    loadgen=$target_dir/release/anytime-loadgen
+fi
+chrt_cmd=${BENCH_CHRT:-}
 
 cleanup() {
     if [ -n "${server_pid:-}" ] && kill -0 "$server_pid" 2>/dev/null; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
@@ -58,7 +62,7 @@ meta = {
     "machine": f"{os.cpu_count()} cores, {platform.machine()}, shared (other builds may run)",
     "load average at start": " ".join(open("/proc/loadavg").read().split()[:3]),
     "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
-    "command": "bench/run.sh $args (seconds per operation: $seconds, concurrency: $concurrencies)",
+    "command": "${BENCH_CHRT:+BENCH_CHRT='$BENCH_CHRT' }bench/run.sh $args (seconds per operation: $seconds, concurrency: $concurrencies)",
 }
 json.dump(meta, open(sys.argv[1], "w"))
 PY
@@ -88,7 +92,7 @@ fi
 # ---- Anytime
 if [ -n "$db_dir" ]; then data=$db_dir; else tmp_data=$(mktemp -d /tmp/anytime-bench-XXXXXX); data=$tmp_data; fi
 echo "==> anytime serve on 127.0.0.1 (data: $data)"
-ANYTIME_LOG=warn "$anytime" serve --data-dir "$data" --listen 127.0.0.1:0 --rate-limit 0 \
+ANYTIME_LOG=warn $chrt_cmd "$anytime" serve --data-dir "$data" --listen 127.0.0.1:0 --rate-limit 0 \
     >"$out/anytime-stdout.log" 2>"$out/anytime-stderr.log" &
 server_pid=$!
 for _ in $(seq 1 600); do
@@ -113,7 +117,7 @@ else
 fi
 status=0
 for c in $concurrencies; do
-    "$loadgen" run --addr "$addr" --email "$email" --key "$key" --config "$out/config.json" \
+    $chrt_cmd "$loadgen" run --addr "$addr" --email "$email" --key "$key" --config "$out/config.json" \
         -c "$c" --seconds "$seconds" --ops "$ops" ${ids_upto:+--ids-upto "$ids_upto"} \
         --json "$out/anytime-c$c.json" || status=1
 done

@@ -6,7 +6,8 @@
 #
 # Usage: bench/scale.sh [--dir DIR] [--conversations N] [--messages-per M] [--out OUT] [--keep]
 #   default DIR /work/scratch/perf/scale (or $SCALE_DIR), N 1000000, M 5; the data dir is
-#   deleted at the end unless --keep.
+#   deleted at the end unless --keep. Env as for bench/run.sh (ANYTIME_BIN, LOADGEN_BIN,
+#   BENCH_CHRT, BENCH_OPS); SCALE_SECONDS per operation (5); SCALE_FILL_ONLY=1 stops after the fill.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,10 +25,15 @@ while [ $# -gt 0 ]; do
 done
 out=${out:-$ROOT/target/bench/scale-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
-cargo build --release --locked -q -p anytime-server -p anytime-loadgen
-target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-anytime=$target_dir/release/anytime
-loadgen=$target_dir/release/anytime-loadgen
+if [ -n "${ANYTIME_BIN:-}" ] && [ -n "${LOADGEN_BIN:-}" ]; then
+    anytime=$ANYTIME_BIN; loadgen=$LOADGEN_BIN
+else
+    cargo build --release --locked -q -p anytime-server -p anytime-loadgen
+    target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+    anytime=$target_dir/release/anytime
+    loadgen=$target_dir/release/anytime-loadgen
+    export ANYTIME_BIN=$anytime LOADGEN_BIN=$loadgen
+fi
 
 if [ ! -s "$dir/bench-config.json" ]; then
     rm -rf "$dir"; mkdir -p "$dir"
@@ -48,6 +54,7 @@ if [ ! -s "$dir/bench-config.json" ]; then
 fi
 db_bytes=$(du -cb "$dir"/anytime.db* | tail -1 | cut -f1)
 python3 -c "import sys; b=int(sys.argv[1]); n=int(sys.argv[2]); print(f'database: {b/1048576:.0f} MiB, {b/n:.0f} bytes per conversation')" "$db_bytes" "$n" | tee "$out/db-size.txt"
+if [ "${SCALE_FILL_ONLY:-0}" = 1 ]; then exit 0; fi
 status=0
 bench/run.sh --no-rt --db-dir "$dir" --ids-upto "$n" --out "$out" --seconds "${SCALE_SECONDS:-5}" || status=$?
 if [ "$keep" = 0 ]; then rm -rf "$dir"; fi

@@ -197,41 +197,41 @@ fn require_agent(tx: &Transaction<'_>, site: SiteId, id: AgentId) -> StoreResult
     }
 }
 
+/// [`Agents::list`] on a connection (also read with the rest of a site's intake parts).
+pub(crate) fn list_in(conn: &Connection, site: SiteId) -> StoreResult<Vec<Agent>> {
+    let mut memberships: BTreeMap<String, Vec<DepartmentId>> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT agent_id, department_id FROM department_members WHERE site_id = ?1
+             ORDER BY agent_id, department_id",
+    )?;
+    let mut rows = stmt.query([site.to_string()])?;
+    while let Some(row) = rows.next()? {
+        memberships
+            .entry(row.get(0)?)
+            .or_default()
+            .push(DepartmentId(uuid_at(row, 1)?));
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {AGENT_COLUMNS} FROM agents WHERE site_id = ?1 ORDER BY name, id"
+    ))?;
+    let agents = stmt
+        .query_map([site.to_string()], agent_from_row)?
+        .map(|agent| {
+            agent.map(|mut agent| {
+                agent.department_ids = memberships
+                    .remove(&agent.id.to_string())
+                    .unwrap_or_default();
+                agent
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(agents)
+}
+
 impl Agents<'_> {
     /// Every agent of the site, by name then id.
     pub async fn list(&self, site: SiteId) -> StoreResult<Vec<Agent>> {
-        self.store
-            .db
-            .read(move |conn| {
-                let mut memberships: BTreeMap<String, Vec<DepartmentId>> = BTreeMap::new();
-                let mut stmt = conn.prepare_cached(
-                    "SELECT agent_id, department_id FROM department_members WHERE site_id = ?1
-                     ORDER BY agent_id, department_id",
-                )?;
-                let mut rows = stmt.query([site.to_string()])?;
-                while let Some(row) = rows.next()? {
-                    memberships
-                        .entry(row.get(0)?)
-                        .or_default()
-                        .push(DepartmentId(uuid_at(row, 1)?));
-                }
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT {AGENT_COLUMNS} FROM agents WHERE site_id = ?1 ORDER BY name, id"
-                ))?;
-                let agents = stmt
-                    .query_map([site.to_string()], agent_from_row)?
-                    .map(|agent| {
-                        agent.map(|mut agent| {
-                            agent.department_ids = memberships
-                                .remove(&agent.id.to_string())
-                                .unwrap_or_default();
-                            agent
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(agents)
-            })
-            .await
+        self.store.db.read(move |conn| list_in(conn, site)).await
     }
 
     pub async fn get(&self, site: SiteId, id: AgentId) -> StoreResult<Agent> {

@@ -75,39 +75,39 @@ fn set_members(
 
 const DUPLICATE: &str = "a department with this name already exists";
 
+/// [`Departments::list`] on a connection (also read with the rest of a site's intake parts).
+pub(crate) fn list_in(conn: &Connection, site: SiteId) -> StoreResult<Vec<Department>> {
+    let mut members: BTreeMap<String, Vec<AgentId>> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT department_id, agent_id FROM department_members WHERE site_id = ?1
+             ORDER BY department_id, agent_id",
+    )?;
+    let mut rows = stmt.query([site.to_string()])?;
+    while let Some(row) = rows.next()? {
+        members
+            .entry(row.get(0)?)
+            .or_default()
+            .push(AgentId(uuid_at(row, 1)?));
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM departments WHERE site_id = ?1 ORDER BY name, id"
+    ))?;
+    let list = stmt
+        .query_map([site.to_string()], from_row)?
+        .map(|d| {
+            d.map(|mut d| {
+                d.members = members.remove(&d.id.to_string()).unwrap_or_default();
+                d
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(list)
+}
+
 impl Departments<'_> {
     /// Every department of the site with its members, by name then id.
     pub async fn list(&self, site: SiteId) -> StoreResult<Vec<Department>> {
-        self.store
-            .db
-            .read(move |conn| {
-                let mut members: BTreeMap<String, Vec<AgentId>> = BTreeMap::new();
-                let mut stmt = conn.prepare_cached(
-                    "SELECT department_id, agent_id FROM department_members WHERE site_id = ?1
-                     ORDER BY department_id, agent_id",
-                )?;
-                let mut rows = stmt.query([site.to_string()])?;
-                while let Some(row) = rows.next()? {
-                    members
-                        .entry(row.get(0)?)
-                        .or_default()
-                        .push(AgentId(uuid_at(row, 1)?));
-                }
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM departments WHERE site_id = ?1 ORDER BY name, id"
-                ))?;
-                let list = stmt
-                    .query_map([site.to_string()], from_row)?
-                    .map(|d| {
-                        d.map(|mut d| {
-                            d.members = members.remove(&d.id.to_string()).unwrap_or_default();
-                            d
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(list)
-            })
-            .await
+        self.store.db.read(move |conn| list_in(conn, site)).await
     }
 
     pub async fn get(&self, site: SiteId, id: DepartmentId) -> StoreResult<Department> {

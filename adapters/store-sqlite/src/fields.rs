@@ -58,7 +58,7 @@ fn load(conn: &Connection, site: &str, id: &str) -> StoreResult<Option<StoredFie
     .transpose()
 }
 
-fn load_all(conn: &Connection, site: &str) -> StoreResult<Vec<StoredField>> {
+pub(crate) fn load_all(conn: &Connection, site: &str) -> StoreResult<Vec<StoredField>> {
     let mut stmt = conn.prepare_cached(
         "SELECT def, created_time, updated_time FROM fields WHERE site_id = ?1 ORDER BY created_time, id",
     )?;

@@ -50,6 +50,7 @@ pub mod outbox;
 mod pipeline;
 mod reports;
 mod search;
+mod site_parts;
 mod sites;
 mod sql;
 mod sql_functions;
@@ -86,6 +87,7 @@ pub use oauth::{
 };
 pub use pipeline::{DueTimer, Extras, OutboxEmail, StayTimer, StoredEmail, TxView};
 pub use reports::{MessageMeta, ReportFilter, ReportRow};
+pub use site_parts::SiteParts;
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 pub use time::now;
@@ -243,6 +245,8 @@ pub fn schema_version(db: &Path) -> StoreResult<i64> {
     migrate::current_version(&conn)
 }
 
+#[cfg(test)]
+mod loads_tests;
 #[cfg(test)]
 mod query_plans;
 #[cfg(test)]

@@ -44,16 +44,13 @@ async fn keyword_index_rows_are_found_by_key() {
 #[tokio::test]
 async fn allocation_counts_only_open_rows() {
     let (_dir, conn) = migrated().await;
-    // TxView::agent_loads
+    // TxView::agent_loads: the counts the triggers keep, by key.
     let p = plan(
         &conn,
-        "SELECT agent_assignee_id, status, count(*) FROM conversations
-         WHERE site_id = 's' AND is_deleted = 0 AND status <> 'closed'
-           AND agent_assignee_id IS NOT NULL
-         GROUP BY agent_assignee_id, status",
+        "SELECT agent_id, status, open FROM agent_open_loads WHERE site_id = 's' AND open > 0",
     );
     assert!(
-        p.contains("COVERING INDEX conversations_open_by_agent"),
+        p.contains("SEARCH agent_open_loads USING PRIMARY KEY (site_id=?)"),
         "{p}"
     );
 }
@@ -68,7 +65,7 @@ async fn the_open_list_reads_the_open_index_only() {
         AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'";
     let count = plan(
         &conn,
-        &format!("SELECT count(*) FROM conversations c WHERE {cond}"),
+        &format!("SELECT count(*) FROM conversations c INDEXED BY conversations_open WHERE {cond}"),
     );
     assert!(
         count.contains("COVERING INDEX conversations_open"),
@@ -77,17 +74,12 @@ async fn the_open_list_reads_the_open_index_only() {
     let page = plan(
         &conn,
         &format!(
-            "SELECT c.snapshot FROM conversations c WHERE {cond}
+            "SELECT c.id FROM conversations c INDEXED BY conversations_open WHERE {cond}
              ORDER BY c.next_breach_at IS NULL, c.next_breach_at ASC, c.id ASC LIMIT 50 OFFSET 0"
         ),
     );
-    // Either index reads only the open conversations' entries (the status ranges of
-    // migration 7's index, or the partial index of migration 11); never a scan of the site.
-    assert!(
-        page.contains("INDEX conversations_open")
-            || page.contains("INDEX conversations_by_status_activity"),
-        "{page}"
-    );
+    // Only the open conversations' entries, and the page's ids from the index alone.
+    assert!(page.contains("COVERING INDEX conversations_open"), "{page}");
     assert!(!page.contains("SCAN c"), "{page}");
 }
 
@@ -97,16 +89,115 @@ async fn keyword_search_starts_from_the_matches() {
     // Conversations::list with keywords (the FROM it builds), default window.
     let p = plan(
         &conn,
-        "SELECT count(*) FROM (SELECT DISTINCT conversation_id AS cid FROM conversation_search
-              WHERE conversation_search MATCH 'kalo' AND site_id = 's') m
+        "SELECT c.id, count(*) OVER () FROM (SELECT DISTINCT k.conversation_id AS cid
+              FROM conversation_search s
+              CROSS JOIN conversation_search_keys k ON k.search_rowid = s.rowid
+              WHERE s.conversation_search MATCH 'kalo' AND k.site_id = 's') m
          CROSS JOIN conversations c ON c.id = m.cid
          WHERE c.site_id = 's' AND c.is_deleted = 0
-           AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'",
+           AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'
+         ORDER BY c.last_activity_time DESC, c.id DESC LIMIT 50 OFFSET 0",
     );
     let lines: Vec<&str> = p.lines().collect();
-    let fts = lines.iter().position(|l| l.contains("conversation_search"));
-    let conv = lines
-        .iter()
-        .position(|l| l.contains("SEARCH c USING INDEX sqlite_autoindex_conversations_1"));
-    assert!(matches!((fts, conv), (Some(a), Some(b)) if a < b), "{p}");
+    let at = |needle: &str| lines.iter().position(|l| l.contains(needle));
+    let fts = at("VIRTUAL TABLE INDEX 0:M");
+    // Each match's site from the key table by its integer key, not from the FTS row.
+    let keys = at("SEARCH k USING INTEGER PRIMARY KEY (rowid=?)");
+    // The window and the sort key from an index, not from each match's row.
+    let conv = at("SEARCH c USING COVERING INDEX conversations_by_id_window");
+    assert!(
+        matches!((fts, keys, conv), (Some(a), Some(b), Some(c)) if a < b && b < c),
+        "{p}"
+    );
+}
+
+#[tokio::test]
+async fn the_keyword_index_holds_only_text() {
+    let (_dir, conn) = migrated().await;
+    // Contentless (no content table to read per match) with deletable rows.
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'conversation_search'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        sql.contains("content = ''") && sql.contains("contentless_delete = 1"),
+        "{sql}"
+    );
+    let content: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'conversation_search_content'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(content, 0);
+    // Commits never carry on an incremental merge (migration 0014).
+    let automerge: i64 = conn
+        .query_row(
+            "SELECT v FROM conversation_search_config WHERE k = 'automerge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(automerge, 0);
+}
+
+#[tokio::test]
+async fn a_saved_filter_reads_the_window_index_only() {
+    let (_dir, conn) = migrated().await;
+    // Conversations::list with a saved filter (priority is high), the default window, by
+    // next SLA breach: the count and the page's ids come from the index alone.
+    let cond = "c.site_id = 's' AND c.is_deleted = 0
+        AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'
+        AND (c.priority_rank = 1)";
+    let from = "conversations c INDEXED BY conversations_by_window";
+    let count = plan(&conn, &format!("SELECT count(*) FROM {from} WHERE {cond}"));
+    assert!(
+        count.contains("SEARCH c USING COVERING INDEX conversations_by_window"),
+        "{count}"
+    );
+    let page = plan(
+        &conn,
+        &format!(
+            "SELECT c.id FROM {from} WHERE {cond}
+             ORDER BY c.next_breach_at IS NULL, c.next_breach_at ASC, c.id ASC LIMIT 50 OFFSET 0"
+        ),
+    );
+    assert!(
+        page.contains("SEARCH c USING COVERING INDEX conversations_by_window"),
+        "{page}"
+    );
+    // The snapshots of the page, by key.
+    let load = plan(
+        &conn,
+        "SELECT snapshot FROM conversations WHERE site_id = 's' AND id = 7",
+    );
+    assert!(
+        load.contains("USING INDEX sqlite_autoindex_conversations_1 (site_id=? AND id=?)"),
+        "{load}"
+    );
+}
+
+#[tokio::test]
+async fn the_allocation_queue_reads_only_waiting_rows() {
+    let (_dir, conn) = migrated().await;
+    // Batch::unassigned_open
+    let p = plan(
+        &conn,
+        "SELECT snapshot FROM conversations
+         WHERE site_id = 's' AND is_deleted = 0 AND status <> 'closed'
+           AND agent_assignee_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM conversation_history h
+               WHERE h.site_id = conversations.site_id AND h.conversation_id = conversations.id
+                 AND json_extract(h.entry, '$.field') = 'x')
+         ORDER BY id",
+    );
+    assert!(
+        p.contains("SEARCH conversations USING INDEX conversations_waiting"),
+        "{p}"
+    );
+    assert!(!p.contains("TEMP B-TREE"), "{p}");
 }

@@ -1,6 +1,7 @@
-//! The keyword index (FTS5 `conversation_search`) and its key table: every write goes through
-//! here so the two never disagree. Rows are found by key (a B-tree lookup), never by the
-//! index's UNINDEXED columns, which would scan every row (migration 0011).
+//! The keyword index (FTS5 `conversation_search`, the text only) and its key table (which
+//! site, conversation and message each FTS rowid indexes): every write goes through here so
+//! the two never disagree. Rows are found by key (a B-tree lookup, migration 0011); searches
+//! filter the matches by site through the key table too (migration 0014).
 
 use crate::error::StoreResult;
 use rusqlite::{Connection, OptionalExtension};
@@ -13,10 +14,8 @@ pub(crate) fn add(
     message_id: i64,
     text: &str,
 ) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO conversation_search (site_id, conversation_id, message_id, text) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute((site, conversation_id, message_id, text))?;
+    conn.prepare_cached("INSERT INTO conversation_search (text) VALUES (?1)")?
+        .execute([text])?;
     let rowid = conn.last_insert_rowid();
     conn.prepare_cached(
         "INSERT INTO conversation_search_keys (search_rowid, site_id, message_id, conversation_id) VALUES (?1, ?2, ?3, ?4)",

@@ -5,7 +5,7 @@
 //! timers table, both in the same commit.
 
 use super::docs;
-use super::site::{known, people, site_rules};
+use super::site::{known, people_of, site_rules};
 use crate::app::AppState;
 use crate::http::ApiResult;
 use anytime_core::allocation::AllocationState;
@@ -33,9 +33,11 @@ pub struct Prepared {
 
 pub async fn prepare(app: &AppState, site: SiteId) -> ApiResult<Prepared> {
     let rules = site_rules(app, site).await?;
-    let fields = super::site::fields(app, site).await?;
-    let (agents, departments) = people(app, site).await?;
-    let caps = EmailCaps::from_settings(&app.store.sites().get(site).await?.settings);
+    // One read transaction for the four parts (each a reader-pool trip of its own before).
+    let parts = app.store.sites().parts(site).await?;
+    let fields = FieldSet::new(parts.fields.into_iter().map(|f| f.def));
+    let (agents, departments) = people_of(parts.agents, parts.departments);
+    let caps = EmailCaps::from_settings(&parts.site.settings);
     Ok(Prepared {
         rules,
         fields,

@@ -59,7 +59,15 @@ pub async fn fields(app: &AppState, site: SiteId) -> ApiResult<FieldSet> {
 pub async fn people(app: &AppState, site: SiteId) -> ApiResult<(Vec<Agent>, Vec<Department>)> {
     let agents = app.store.agents().list(site).await?;
     let departments = app.store.departments().list(site).await?;
-    Ok((
+    Ok(people_of(agents, departments))
+}
+
+/// [`people`] from lists already read.
+pub fn people_of(
+    agents: Vec<anytime_store::Agent>,
+    departments: Vec<anytime_store::Department>,
+) -> (Vec<Agent>, Vec<Department>) {
+    (
         agents
             .into_iter()
             .map(|a| Agent {
@@ -79,7 +87,7 @@ pub async fn people(app: &AppState, site: SiteId) -> ApiResult<(Vec<Agent>, Vec<
                 name: d.name,
             })
             .collect(),
-    ))
+    )
 }
 
 pub fn known(agents: &[Agent], departments: &[Department]) -> Known {
