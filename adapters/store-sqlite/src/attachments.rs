@@ -101,16 +101,7 @@ impl Attachments<'_> {
         let site = site.to_string();
         self.store
             .db
-            .read(move |conn| {
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM attachments WHERE site_id = ?1 AND conversation_id = ?2
-                     ORDER BY created_time, guid"
-                ))?;
-                let rows = stmt
-                    .query_map((&site, id.0), from_row)?
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(rows)
-            })
+            .read(move |conn| of_conversation_in(conn, &site, id))
             .await
     }
 
@@ -161,4 +152,20 @@ impl Attachments<'_> {
             })
             .await
     }
+}
+
+/// A conversation's attachments, oldest first, in the caller's transaction.
+pub(crate) fn of_conversation_in(
+    conn: &Connection,
+    site: &str,
+    id: ConversationId,
+) -> StoreResult<Vec<Attachment>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM attachments WHERE site_id = ?1 AND conversation_id = ?2
+         ORDER BY created_time, guid"
+    ))?;
+    let rows = stmt
+        .query_map((site, id.0), from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }

@@ -203,20 +203,27 @@ impl Drafts<'_> {
         let site = site.to_string();
         self.store
             .db
-            .read(move |conn| {
-                let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
-                let json = serde_json::to_string(&list)
-                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-                let mut stmt = conn.prepare_cached(
-                    "SELECT conversation_id FROM conversation_drafts
-                     WHERE site_id = ?1 AND agent_id = ?2 AND conversation_id IN (SELECT value FROM json_each(?3))",
-                )?;
-                let found = stmt
-                    .query_map((&site, agent.to_string(), json), |r| r.get::<_, i64>(0))?
-                    .map(|r| r.map(ConversationId))
-                    .collect::<Result<BTreeSet<_>, _>>()?;
-                Ok(found)
-            })
+            .read(move |conn| drafted_in(conn, &site, agent, &ids))
             .await
     }
+}
+
+/// Which of `ids` the agent has a draft on, in the caller's transaction.
+pub(crate) fn drafted_in(
+    conn: &Connection,
+    site: &str,
+    agent: AgentId,
+    ids: &[ConversationId],
+) -> StoreResult<BTreeSet<ConversationId>> {
+    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+    let json = serde_json::to_string(&list).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT conversation_id FROM conversation_drafts
+         WHERE site_id = ?1 AND agent_id = ?2 AND conversation_id IN (SELECT value FROM json_each(?3))",
+    )?;
+    let found = stmt
+        .query_map((site, agent.to_string(), json), |r| r.get::<_, i64>(0))?
+        .map(|r| r.map(ConversationId))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(found)
 }

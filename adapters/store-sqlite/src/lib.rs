@@ -56,6 +56,7 @@ mod sql;
 mod sql_functions;
 mod tags;
 mod time;
+mod whole_conversation;
 
 pub use agents::Agents;
 pub use attachments::{Attachment, Attachments};
@@ -91,6 +92,7 @@ pub use site_parts::SiteParts;
 pub use sites::{NewSite, Sites};
 pub use tags::Tags;
 pub use time::now;
+pub use whole_conversation::{MessagesRead, WholeConversation};
 
 use db::Db;
 use std::path::{Path, PathBuf};

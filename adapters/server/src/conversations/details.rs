@@ -166,14 +166,22 @@ impl Lookup {
             .message_details(site, id)
             .await
             .unwrap_or_default();
-        let mut attachments: BTreeMap<MessageId, Vec<AttachmentView>> = BTreeMap::new();
-        for a in app
+        let attachments = app
             .store
             .attachments()
             .of_conversation(site, id)
             .await
-            .unwrap_or_default()
-        {
+            .unwrap_or_default();
+        Lookup::of(details, attachments)
+    }
+
+    /// From what the store read.
+    pub fn of(
+        details: BTreeMap<MessageId, MessageDetails>,
+        stored: Vec<anytime_store::Attachment>,
+    ) -> Lookup {
+        let mut attachments: BTreeMap<MessageId, Vec<AttachmentView>> = BTreeMap::new();
+        for a in stored {
             if let Some(m) = a.message_id {
                 attachments
                     .entry(m)

@@ -367,21 +367,27 @@ async fn get_in(
     bin: Bin,
 ) -> ApiResult<Json<ConversationEnvelope>> {
     let include = includes::parse(q.include.as_deref(), includes::CONVERSATION)?;
-    let c = service::get(app, caller.site_id, ConversationId(id), bin).await?;
-    let messages = if include.contains(&Include::Messages) {
-        Some(
-            app.store
-                .conversations()
-                .messages(caller.site_id, c.id)
-                .await?,
-        )
-    } else {
-        None
-    };
-    let mut views =
-        [includes::conversation(app, caller.site_id, &c, &include, messages.as_deref()).await];
-    super::drafts::mark(app, &caller, &mut views).await;
-    let [conversation] = views;
+    let whole = service::whole(
+        app,
+        &caller,
+        ConversationId(id),
+        bin,
+        include.contains(&Include::Messages),
+    )
+    .await?;
+    let read = whole
+        .messages
+        .map(|m| (m.messages, Lookup::of(m.details, m.attachments)));
+    let mut conversation = includes::conversation(
+        app,
+        caller.site_id,
+        &whole.conversation,
+        &include,
+        read.as_ref()
+            .map(|(list, lookup)| (list.as_slice(), lookup)),
+    )
+    .await;
+    conversation["hasDraft"] = Value::Bool(whole.has_draft);
     Ok(Json(ConversationEnvelope { conversation }))
 }
 
@@ -463,12 +469,13 @@ async fn create(
         }))
     })
     .await?;
+    let lookup = Lookup::load(&app, caller.site_id, change.conversation.id).await;
     let view = includes::conversation(
         &app,
         caller.site_id,
         &change.conversation,
         &[Include::Messages],
-        Some(&change.messages),
+        Some((&change.messages, &lookup)),
     )
     .await;
     Ok(created(ConversationEnvelope { conversation: view }))

@@ -119,7 +119,7 @@ pub async fn conversation(
     site: SiteId,
     c: &Conversation,
     includes: &[Include],
-    messages: Option<&[Message]>,
+    messages: Option<(&[Message], &super::details::Lookup)>,
 ) -> Value {
     let mut map = match to_value(c) {
         Value::Object(m) => m,
@@ -166,11 +166,7 @@ pub async fn conversation(
             ),
             Include::Messages => (
                 "messages",
-                Value::Array(
-                    super::details::Lookup::load(app, site, c.id)
-                        .await
-                        .views(messages.unwrap_or_default()),
-                ),
+                Value::Array(messages.map_or_else(Vec::new, |(list, lookup)| lookup.views(list))),
             ),
             Include::Sender => continue,
         };

@@ -377,6 +377,26 @@ pub async fn get(
     }
 }
 
+/// The conversation as one read (with its messages when `with_messages`), for the caller.
+pub async fn whole(
+    app: &AppState,
+    caller: &crate::auth::Caller,
+    id: ConversationId,
+    bin: Bin,
+    with_messages: bool,
+) -> ApiResult<anytime_store::WholeConversation> {
+    let whole = app
+        .store
+        .conversations()
+        .whole(caller.site_id, id, caller.agent_id, with_messages)
+        .await?;
+    if bin.admits(&whole.conversation) {
+        Ok(whole)
+    } else {
+        Err(ApiError::NotFound("conversation not found".into()))
+    }
+}
+
 pub async fn messages(
     app: &AppState,
     site: SiteId,
