@@ -1,6 +1,7 @@
 // wasm vs native timing (docs/benchmarks.md): the first successful case of a few vector files,
 // run many times through the package in Node (including the JS ⇄ wasm conversion of the
-// argument and result objects). bindings/wasm/tests/timing.rs times the same cases natively.
+// argument and result objects: JSON.stringify → callJson → JSON.parse inside the package).
+// bindings/wasm/tests/timing.rs times the same cases natively.
 //   node bindings/wasm/bench/timing.js [iterations]
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -26,7 +27,7 @@ for (const fn of FUNCTIONS) {
     rounds.push(((performance.now() - t0) * 1000) / (iterations / 5));
   }
   rounds.sort((a, b) => a - b);
-  // The same through callJson: JSON text across the boundary instead of a walked object.
+  // The same through the raw callJson export, with the stringify/parse done here.
   const line = () => JSON.parse(anytime.callJson(fn, JSON.stringify(c.input)));
   for (let i = 0; i < Math.min(2000, iterations); i++) line();
   const viaJson = [];
