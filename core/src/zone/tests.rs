@@ -17,11 +17,11 @@ fn every_accepted_name_has_tzif_data() {
     assert!(missing.is_empty(), "no TZif data for {missing:?}");
 }
 
-/// Same tzdb release (2025b): every zone, weekly from 1900 to 2037 (chrono-tz's tables stop
+/// Same tzdb release (2025b): every zone, weekly from 1900 to 2099 (chrono-tz's tables stop
 /// there) and hourly around New York's 2026 changes, has the same offset both ways.
 #[test]
-fn offsets_agree_with_chrono_tz_from_1900_to_2037() {
-    let probes: Vec<i64> = (0..(138 * 53))
+fn offsets_agree_with_chrono_tz_from_1900_to_2099() {
+    let probes: Vec<i64> = (0..(200 * 53))
         .map(|w| -2_208_988_800 + w * 7 * 86_400 + 3_600)
         .chain((1_772_900_000..1_773_100_000).step_by(3_600))
         .collect();
@@ -60,15 +60,36 @@ fn gap_and_fold() {
     );
 }
 
+/// From 2100 both freeze the offset: monthly 2099–2300, then far points up to 9999.
 #[test]
-fn dst_continues_after_2037_and_extremes_do_not_panic() {
+fn offsets_freeze_from_2100_as_in_chrono_tz() {
+    let probes: Vec<i64> = (0..(201 * 12))
+        .map(|m| 4_070_908_800 + m * 2_629_746)
+        .chain([95_617_584_000, 253_402_214_400 - 86_400])
+        .collect();
+    let differ: Vec<&str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .filter(|tz| {
+            probes
+                .iter()
+                .any(|t| offset_at(**tz, *t) != chrono_offset(**tz, *t))
+        })
+        .map(|tz| tz.name())
+        .collect();
+    assert!(differ.is_empty(), "{differ:?}");
+    // A local time in July 2150 is read with New York's frozen (standard) offset.
     let ny = Tz::America__New_York;
-    // 2040-07-01 12:00Z: EDT by the zone's POSIX rule (chrono-tz stops at 2037).
-    assert_eq!(offset_at(ny, 2_224_756_800), -14_400);
-    assert_eq!(
-        offset_at(ny, i64::MAX),
-        offset_at(ny, Timestamp::MAX.as_second())
-    );
+    let july = NaiveDate::from_ymd_opt(2150, 7, 1)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    assert_eq!(resolve_local(ny, &july), LocalTime::Single(5_695_981_200));
+}
+
+#[test]
+fn extremes_do_not_panic() {
+    let ny = Tz::America__New_York;
+    assert_eq!(offset_at(ny, i64::MAX), -18_000);
     assert_eq!(
         offset_at(ny, i64::MIN),
         offset_at(ny, Timestamp::MIN.as_second())
@@ -79,6 +100,11 @@ fn dst_continues_after_2037_and_extremes_do_not_panic() {
         .and_hms_opt(0, 0, 0)
         .unwrap();
     assert!(resolve_local(ny, &far).earliest().is_some());
+    let early = NaiveDate::from_ymd_opt(-20_000, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    assert!(resolve_local(ny, &early).earliest().is_some());
 }
 
 #[test]
