@@ -1,14 +1,33 @@
-//! The core for JavaScript: the module exports one entry point, `callJson(function, line)`,
-//! which answers exactly what `anytime eval FUNCTION` prints (both go through
-//! [`anytime_core::eval::call_line`]). The npm package builds every SPEC §6 function on it
-//! (see `js/wrap.js`): JSON text across the boundary is faster than walking JS objects with
-//! serde-wasm-bindgen, and leaving that second conversion path out keeps the module under
-//! its size budget (docs/benchmarks.md). The wrapper also turns a Rust panic, which aborts
-//! the wasm instance, into an `Error` with a `code`.
+//! The core for JavaScript (SPEC §6): every function of `anytime eval`, with the same
+//! argument and result objects, both going through [`anytime_core::eval`]. The module has two
+//! entry points; the npm package (`js/wrap.js`) builds its API on them:
+//!
+//! * `call(function, input)` — the object path: the argument object is read with
+//!   serde-wasm-bindgen into a `serde_json::Value`, the result (or the error's `details`) is
+//!   written back as plain objects with `Serializer::json_compatible()`, and a core error is
+//!   thrown as an `Error` with `code` and `details` built here (`convert.rs`). The package's
+//!   generic `call(name, input)` uses it.
+//! * `callJson(function, line)` — the fast path: one line of JSON text each way, answering
+//!   byte for byte what `anytime eval FUNCTION` prints. The 13 named package functions use it
+//!   (`JSON.stringify` → `callJson` → `JSON.parse`): walking an object across the boundary
+//!   one property at a time is slower than one string each way, and the named functions carry
+//!   the 3×-native speed budget (docs/benchmarks.md, docs/decisions.md).
+//!
+//! Both paths give the same answers (the Node tests run every vector through both). Panics
+//! abort a wasm instance, so they cannot become a `Result` here; the wrapper turns the trap
+//! into an `Error` with code `internal` (`panic.rs`). The core never panics on any input.
 
+mod convert;
 mod panic;
 
 use wasm_bindgen::prelude::*;
+
+/// Runs any core function by name on a JS object and answers a plain JS object; a core error
+/// (or an argument that is not JSON-like) is thrown as an `Error` with `code` and `details`.
+#[wasm_bindgen]
+pub fn call(function: &str, input: JsValue) -> Result<JsValue, JsValue> {
+    convert::call(function, input)
+}
 
 /// Runs `function` on one line of JSON text and answers one line of JSON: the result or
 /// `{"error":{…}}` — byte for byte what `anytime eval FUNCTION` prints.
