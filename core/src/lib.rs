@@ -33,5 +33,6 @@ pub mod routing;
 pub mod sla;
 pub mod trigger;
 pub mod working_time;
+pub mod zone;
 
 pub use error::{CoreError, CoreResult, ErrorDetail};

@@ -59,7 +59,11 @@ fn local_day(instant: &str, zone: &str) -> Option<i64> {
     let t = DateTime::parse_from_rfc3339(instant)
         .ok()?
         .with_timezone(&Utc);
-    Some(day_number(t.with_timezone(&tz).date_naive()))
+    // The core's zone rules, so the SQL filter and the core agree on every local date.
+    Some(day_number(anytime_core::zone::local_date(
+        tz,
+        t.timestamp(),
+    )?))
 }
 
 type Scalar = fn(&Context<'_>) -> Option<rusqlite::types::Value>;

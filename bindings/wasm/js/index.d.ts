@@ -794,7 +794,10 @@ export interface FunctionTypes {
   admitConversation: [AdmitConversationArgs, AdmitConversationResult];
 }
 
-/** Runs any function by name (what `anytime eval NAME` does). */
+/**
+ * Runs any function by name (what `anytime eval NAME` does), passing the object itself to the
+ * module (serde-wasm-bindgen) instead of JSON text; same results as the named functions.
+ */
 export declare function call<F extends keyof FunctionTypes>(
   name: F,
   input: FunctionTypes[F][0],

@@ -1,5 +1,9 @@
 // Wraps the raw wasm-bindgen exports so every failure reaches the caller as an `Error` with
-// `code` and `details`. Core errors already are such Errors (built in Rust). A Rust panic
+// `code` and `details`. Two paths cross the boundary (src/lib.rs): the named functions send
+// JSON text through `callJson` (fastest: one string each way; the speed budget is measured on
+// them), the generic `call(name, input)` sends the object itself through the module's `call`
+// export (serde-wasm-bindgen; core errors come back already thrown as such Errors, built in
+// Rust). Both give the same answers. A Rust panic
 // aborts the instance with a WebAssembly trap; it is rethrown here as code `internal`, with
 // the panic message the module's panic hook kept. The core never panics on any input — the
 // Node tests feed it malformed input to check that — so this is a last line of defence.
@@ -49,9 +53,9 @@ function invalidInput(message) {
 }
 
 /**
- * Runs `name` on `input` with JSON text across the boundary: one string each way is 1.5–2×
- * faster than walking the object with serde-wasm-bindgen (docs/benchmarks.md), and the
- * answer is by construction the line `anytime eval` prints. `{"error":…}` becomes a throw.
+ * Runs `name` on `input` with JSON text across the boundary: one string each way is faster
+ * than walking the object with serde-wasm-bindgen (docs/benchmarks.md), and the answer is by
+ * construction the line `anytime eval` prints. `{"error":…}` becomes a throw.
  */
 function viaJson(raw, name, input) {
   let line;
@@ -80,6 +84,7 @@ export function wrap(raw) {
         { field: "function", message: "must be a string" },
       ]);
     }
+    // The object path: serde-wasm-bindgen reads `input` and writes plain objects back.
     return guard(raw, name, () => raw.call(name, input));
   };
   api.callJson = (name, line) => guard(raw, String(name), () => raw.callJson(String(name), String(line)));

@@ -1,61 +1,57 @@
-//! The core for JavaScript: every SPEC §6 function under its own name, each taking one plain
-//! object and returning one plain object — the same JSON `anytime eval` reads and prints,
-//! because both go through [`anytime_core::eval::call`].
+//! The core for JavaScript (SPEC §6): every function of `anytime eval`, with the same
+//! argument and result objects, both going through [`anytime_core::eval`]. The module has two
+//! entry points; the npm package (`js/wrap.js`) builds its API on them:
 //!
-//! The npm package wraps these raw exports (see `js/wrap.js`) so that a Rust panic, which
-//! aborts the wasm instance, still reaches the caller as an `Error` with a `code`.
+//! * `call(function, input)` — the object path: the argument object is read with
+//!   serde-wasm-bindgen into a `serde_json::Value`, the result (or the error's `details`) is
+//!   written back as plain objects with `Serializer::json_compatible()`, and a core error is
+//!   thrown as an `Error` with `code` and `details` built here (`convert.rs`). The package's
+//!   generic `call(name, input)` uses it.
+//! * `callJson(function, line)` — the fast path: one line of JSON text each way, answering
+//!   byte for byte what `anytime eval FUNCTION` prints. The 13 named package functions use it
+//!   (`JSON.stringify` → `callJson` → `JSON.parse`): walking an object across the boundary
+//!   one property at a time is slower than one string each way, and the named functions carry
+//!   the 3×-native speed budget (docs/benchmarks.md, docs/decisions.md).
+//!
+//! Both paths give the same answers (the Node tests run every vector through both). Panics
+//! abort a wasm instance, so they cannot become a `Result` here; the wrapper turns the trap
+//! into an `Error` with code `internal` (`panic.rs`). The core never panics on any input.
 
 mod convert;
 mod panic;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs any core function by name: the escape hatch for functions added to the core after this
-/// package was written, and what the conformance tests use.
+/// Runs any core function by name on a JS object and answers a plain JS object; a core error
+/// (or an argument that is not JSON-like) is thrown as an `Error` with `code` and `details`.
 #[wasm_bindgen]
 pub fn call(function: &str, input: JsValue) -> Result<JsValue, JsValue> {
     convert::call(function, input)
 }
 
 /// Runs `function` on one line of JSON text and answers one line of JSON: the result or
-/// `{"error":{…}}` — byte for byte what `anytime eval FUNCTION` prints. Also the fast path:
-/// one string each way instead of walking the object across the boundary.
+/// `{"error":{…}}` — byte for byte what `anytime eval FUNCTION` prints.
 #[wasm_bindgen(js_name = callJson)]
 pub fn call_json(function: &str, line: &str) -> String {
     anytime_core::eval::call_line(function, line)
 }
 
-/// One export per SPEC §6 function; the JS name is the core's function name.
-macro_rules! exports {
-    ($($rust:ident => $js:ident),* $(,)?) => {
-        $(
-            #[doc = concat!("`", stringify!($js), "` of SPEC §6.")]
-            #[wasm_bindgen(js_name = $js)]
-            pub fn $rust(input: JsValue) -> Result<JsValue, JsValue> {
-                convert::call(stringify!($js), input)
-            }
-        )*
-
-        /// The function names exported above, in SPEC §6 order.
-        pub const FUNCTIONS: &[&str] = &[$(stringify!($js)),*];
-    };
-}
-
-exports! {
-    add_business_time => addBusinessTime,
-    business_time_between => businessTimeBetween,
-    parse_logical_expression => parseLogicalExpression,
-    evaluate_conditions => evaluateConditions,
-    validate_fields => validateFields,
-    compute_sla => computeSla,
-    route => route,
-    allocate => allocate,
-    allocate_waiting => allocateWaiting,
-    run_triggers => runTriggers,
-    process_inbound => processInbound,
-    apply_command => applyCommand,
-    admit_conversation => admitConversation,
-}
+/// The core functions the package exposes, in SPEC §6 order (`js/wrap.js` lists the same).
+pub const FUNCTIONS: &[&str] = &[
+    "addBusinessTime",
+    "businessTimeBetween",
+    "parseLogicalExpression",
+    "evaluateConditions",
+    "validateFields",
+    "computeSla",
+    "route",
+    "allocate",
+    "allocateWaiting",
+    "runTriggers",
+    "processInbound",
+    "applyCommand",
+    "admitConversation",
+];
 
 /// The names of the exported core functions, so a caller can list what this build offers.
 #[wasm_bindgen(js_name = functionNames)]

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as anytime from "../pkg/node.js";
+import { evalLike } from "./canonical.js";
 
 const CORE_CODES = new Set(["validationFailed", "conflict", "notFound"]);
 
@@ -48,10 +49,45 @@ test("a core error is an Error with code, message and details", () => {
   assert.ok(caught.message.length > 0);
 });
 
-test("results are plain objects, not Maps", () => {
-  const r = anytime.parseLogicalExpression({ expression: "((1)) or 2", conditionCount: 2 });
-  assert.equal(Object.getPrototypeOf(r), Object.prototype);
-  assert.deepEqual(r, { canonical: "1 OR 2" });
+test("the object path (call, serde-wasm-bindgen) throws the same Error, built in Rust", () => {
+  const input = { expression: "1 AND (2", conditionCount: 2 };
+  const caught = [];
+  for (const run of [() => anytime.parseLogicalExpression(input),
+    () => anytime.call("parseLogicalExpression", input)]) {
+    try {
+      run();
+    } catch (e) {
+      caught.push(e);
+    }
+  }
+  assert.equal(caught.length, 2);
+  const [named, viaCall] = caught;
+  assert.ok(viaCall instanceof Error);
+  assert.equal(viaCall.name, "AnytimeError");
+  assert.equal(viaCall.code, named.code);
+  assert.equal(viaCall.message, named.message);
+  assert.ok(Array.isArray(viaCall.details));
+  assert.equal(Object.getPrototypeOf(viaCall.details[0]), Object.prototype);
+  assert.deepEqual(viaCall.details, named.details);
+  assert.equal(typeof viaCall.details[0].position, "number");
+});
+
+test("results are plain objects, not Maps (both paths)", () => {
+  const input = { expression: "((1)) or 2", conditionCount: 2 };
+  for (const r of [anytime.parseLogicalExpression(input), anytime.call("parseLogicalExpression", input)]) {
+    assert.equal(Object.getPrototypeOf(r), Object.prototype);
+    assert.deepEqual(r, { canonical: "1 OR 2" });
+  }
+});
+
+test("integers beyond 2^53 read the same on both paths", () => {
+  // `seconds` is an integer argument: JSON.stringify writes 2 ** 60 as digits, and the object
+  // path must accept it too, not see a float.
+  const input = {
+    workingTime: { timeZone: "UTC", mondayBusinessTime: { openHour: 9, closeHour: 17 } }, holidays: [], start: "2026-01-05T00:00:00Z", seconds: 2 ** 60,
+  };
+  const named = JSON.stringify(evalLike(() => anytime.addBusinessTime(input)));
+  assert.equal(JSON.stringify(evalLike(() => anytime.call("addBusinessTime", input))), named);
 });
 
 test("unknown function names and non-string names", () => {
@@ -63,7 +99,10 @@ test("inputs that are not JSON objects", () => {
   const odd = [undefined, null, 1, "x", true, [], [1, 2], 10n, Symbol("s"), () => 1, new Map(),
     new Date(0), NaN, Infinity];
   for (const name of anytime.FUNCTIONS) {
-    for (const input of odd) assert.equal(outcome(() => anytime[name](input)), "validationFailed");
+    for (const input of odd) {
+      assert.equal(outcome(() => anytime[name](input)), "validationFailed");
+      assert.equal(outcome(() => anytime.call(name, input)), "validationFailed");
+    }
   }
 });
 
@@ -100,7 +139,7 @@ function mutate(value, next, depth = 0) {
   return value;
 }
 
-test("mutated vector inputs never panic (every function, 40 mutations per case)", () => {
+test("mutated vector inputs never panic and both paths agree (every function, 40 mutations per case)", () => {
   const dir = join(dirname(fileURLToPath(import.meta.url)), "../../../tests/vectors");
   const next = rng(7);
   let runs = 0;
@@ -109,7 +148,12 @@ test("mutated vector inputs never panic (every function, 40 mutations per case)"
     const v = JSON.parse(readFileSync(join(dir, file), "utf8"));
     for (const c of v.cases) {
       for (let i = 0; i < 40; i++) {
-        const code = outcome(() => anytime[v.function](mutate(c.input, next)));
+        const input = mutate(c.input, next);
+        const code = outcome(() => anytime[v.function](input));
+        assert.equal(outcome(() => anytime.call(v.function, input)), code);
+        const named = JSON.stringify(evalLike(() => anytime[v.function](input)));
+        const viaCall = JSON.stringify(evalLike(() => anytime.call(v.function, input)));
+        if (named !== viaCall) assert.fail(`${file} ${c.name}: paths differ\n  named ${named}\n  call  ${viaCall}`);
         codes[code] = (codes[code] ?? 0) + 1;
         runs++;
       }

@@ -1,5 +1,5 @@
 //! The dates on which a zone's offset changes, found once per calendar and only when a long
-//! span is jumped over: `chrono-tz` does not expose its transition table, so it is probed.
+//! span is jumped over, probed through `crate::zone::offset_at` (any zone backend will do).
 
 use super::resolve::{local_date, offset_at};
 use chrono::NaiveDate;

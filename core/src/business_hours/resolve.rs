@@ -1,7 +1,8 @@
 //! Local wall-clock time → instant, with SPEC §5.5's DST policy.
 
-use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::{GapInfo, Tz};
+use crate::zone::{self, LocalTime};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 
 /// The instant (Unix seconds) of local `date` + `secs` (`secs` may be a whole day, meaning the
 /// next local midnight). A time in a spring-forward gap is read with the offset in force
@@ -14,46 +15,20 @@ pub fn instant(tz: &Tz, date: NaiveDate, secs: u32) -> Option<i64> {
         date
     };
     let naive = date.and_hms_opt(0, 0, 0)? + chrono::Duration::seconds(i64::from(secs % 86_400));
-    Some(match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) => t.timestamp(),
-        LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
-        LocalResult::None => naive_utc(&naive) - offset_before_gap(tz, &naive),
+    Some(match zone::resolve_local(*tz, &naive) {
+        LocalTime::Gap { before } => naive.and_utc().timestamp() - i64::from(before),
+        found => found.earliest()?,
     })
-}
-
-fn naive_utc(naive: &NaiveDateTime) -> i64 {
-    naive.and_utc().timestamp()
-}
-
-/// The UTC offset (seconds east) in force just before the gap that swallows `naive`.
-fn offset_before_gap(tz: &Tz, naive: &NaiveDateTime) -> i64 {
-    if let Some((_, off)) = GapInfo::new(naive, tz).and_then(|g| g.begin) {
-        return i64::from(off.fix().local_minus_utc());
-    }
-    // No recorded start (the zone's first span): the offset a day earlier is the one before.
-    let earlier = naive_utc(naive) - 86_400;
-    i64::from(
-        tz.offset_from_utc_datetime(
-            &chrono::DateTime::from_timestamp(earlier, 0).map_or(*naive, |d| d.naive_utc()),
-        )
-        .fix()
-        .local_minus_utc(),
-    )
 }
 
 /// The local calendar date of an instant.
 pub fn local_date(tz: &Tz, t: i64) -> Option<NaiveDate> {
-    let utc = chrono::DateTime::from_timestamp(t, 0)?;
-    Some(utc.with_timezone(tz).date_naive())
+    zone::local_date(*tz, t)
 }
 
 /// UTC offset (seconds east) at an instant.
 pub fn offset_at(tz: &Tz, t: i64) -> i32 {
-    chrono::DateTime::from_timestamp(t, 0).map_or(0, |utc| {
-        tz.offset_from_utc_datetime(&utc.naive_utc())
-            .fix()
-            .local_minus_utc()
-    })
+    zone::offset_at(*tz, t)
 }
 
 #[cfg(test)]

@@ -129,5 +129,5 @@ impl Source {
 }
 
 pub fn local_date(t: DateTime<Utc>, ctx: &Context) -> NaiveDate {
-    t.with_timezone(&ctx.time_zone.0).date_naive()
+    crate::zone::local_date(ctx.time_zone.0, t.timestamp()).unwrap_or_else(|| t.date_naive())
 }

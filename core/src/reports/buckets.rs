@@ -5,7 +5,7 @@
 //! occurrence, so the repeated local hour belongs to the bucket that started first.
 
 use crate::{CoreError, CoreResult};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -40,14 +40,23 @@ pub const MAX_BUCKETS: usize = 10_000;
 fn resolve(tz: Tz, local: NaiveDateTime) -> CoreResult<DateTime<Utc>> {
     for step in 0..=96 {
         let probe = local + Duration::minutes(15 * step);
-        if let Some(t) = tz.from_local_datetime(&probe).earliest() {
-            return Ok(t.with_timezone(&Utc));
+        if let Some(t) = crate::zone::resolve_local(tz, &probe).earliest() {
+            return DateTime::from_timestamp(t, 0)
+                .ok_or_else(|| CoreError::invalid("timeZone", "local time is out of range"));
         }
     }
     Err(CoreError::invalid(
         "timeZone",
         "local time cannot be resolved",
     ))
+}
+
+/// The wall-clock time of `t` in `tz`.
+fn local_time(tz: Tz, t: DateTime<Utc>) -> NaiveDateTime {
+    let offset = Duration::seconds(i64::from(crate::zone::offset_at(tz, t.timestamp())));
+    t.naive_utc()
+        .checked_add_signed(offset)
+        .unwrap_or(t.naive_utc())
 }
 
 /// The local start of the bucket holding local time `t`.
@@ -96,7 +105,7 @@ pub fn bucket_starts(
     if to <= from {
         return Err(CoreError::invalid("timeTo", "must be after timeFrom"));
     }
-    let mut local = floor(from.with_timezone(&tz).naive_local(), g);
+    let mut local = floor(local_time(tz, from), g);
     let mut out: Vec<DateTime<Utc>> = Vec::new();
     loop {
         let at = resolve(tz, local)?;
@@ -120,7 +129,7 @@ pub fn bucket_starts(
 
 /// The end of the last bucket (the start of the one after it).
 pub fn end_of_last(last: DateTime<Utc>, tz: Tz, g: Granularity) -> CoreResult<DateTime<Utc>> {
-    let local = next(last.with_timezone(&tz).naive_local(), g)
+    let local = next(local_time(tz, last), g)
         .ok_or_else(|| CoreError::invalid("timeTo", "is out of range"))?;
     resolve(tz, local)
 }
