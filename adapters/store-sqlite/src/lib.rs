@@ -248,6 +248,8 @@ pub fn schema_version(db: &Path) -> StoreResult<i64> {
 }
 
 #[cfg(test)]
+mod list_order_tests;
+#[cfg(test)]
 mod loads_tests;
 #[cfg(test)]
 mod query_plans;

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/0012_imap_mailboxes.sql")),
     (13, include_str!("../migrations/0013_portal_uploads.sql")),
     (14, include_str!("../migrations/0014_search_and_loads.sql")),
+    (15, include_str!("../migrations/0015_open_by_breach.sql")),
 ];
 
 /// The schema version this binary expects.

@@ -58,27 +58,42 @@ async fn allocation_counts_only_open_rows() {
 #[tokio::test]
 async fn the_open_list_reads_the_open_index_only() {
     let (_dir, conn) = migrated().await;
-    // Conversations::list with status=open, the default 30-day window, by next SLA breach.
+    // Conversations::list with status=open, the default 30-day window.
     let cond = "c.site_id = 's' AND c.is_deleted = 0
         AND c.status IN ('new','pendingInternal','pendingExternal','onHold')
         AND c.status <> 'closed'
         AND coalesce(c.last_replied_time, c.created_time) >= '2026-01-01'";
-    let count = plan(
+    for index in ["conversations_open", "conversations_open_by_breach"] {
+        let count = plan(
+            &conn,
+            &format!("SELECT count(*) FROM conversations c INDEXED BY {index} WHERE {cond}"),
+        );
+        assert!(
+            count.contains(&format!("COVERING INDEX {index}")),
+            "{count}"
+        );
+    }
+    // By next SLA breach, soonest first: the page's ids in the index's order, no sort.
+    let page = plan(
         &conn,
-        &format!("SELECT count(*) FROM conversations c INDEXED BY conversations_open WHERE {cond}"),
+        &format!(
+            "SELECT c.id FROM conversations c INDEXED BY conversations_open_by_breach WHERE {cond}
+             ORDER BY c.next_breach_at IS NULL, c.next_breach_at ASC, c.id ASC LIMIT 50 OFFSET 0"
+        ),
     );
     assert!(
-        count.contains("COVERING INDEX conversations_open"),
-        "{count}"
+        page.contains("COVERING INDEX conversations_open_by_breach"),
+        "{page}"
     );
+    assert!(!page.contains("TEMP B-TREE"), "{page}");
+    // Any other order: only the open conversations' entries, from the index alone.
     let page = plan(
         &conn,
         &format!(
             "SELECT c.id FROM conversations c INDEXED BY conversations_open WHERE {cond}
-             ORDER BY c.next_breach_at IS NULL, c.next_breach_at ASC, c.id ASC LIMIT 50 OFFSET 0"
+             ORDER BY c.last_activity_time DESC, c.id DESC LIMIT 50 OFFSET 0"
         ),
     );
-    // Only the open conversations' entries, and the page's ids from the index alone.
     assert!(page.contains("COVERING INDEX conversations_open"), "{page}");
     assert!(!page.contains("SCAN c"), "{page}");
 }
