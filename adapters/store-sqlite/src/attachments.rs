@@ -92,19 +92,6 @@ pub(crate) fn insert(conn: &Connection, site: &str, a: &Attachment) -> StoreResu
 }
 
 impl Attachments<'_> {
-    /// The uploads attached to conversation `id`'s messages, oldest first.
-    pub async fn of_conversation(
-        &self,
-        site: SiteId,
-        id: ConversationId,
-    ) -> StoreResult<Vec<Attachment>> {
-        let site = site.to_string();
-        self.store
-            .db
-            .read(move |conn| of_conversation_in(conn, &site, id))
-            .await
-    }
-
     /// Records an upload whose file is already written.
     pub async fn create(&self, site: SiteId, a: Attachment) -> StoreResult<Attachment> {
         let site = site.to_string();

@@ -123,15 +123,3 @@ pub(crate) fn load(
         })
         .collect()
 }
-
-impl crate::Conversations<'_> {
-    /// The details of conversation `id`'s messages, by message.
-    pub async fn message_details(
-        &self,
-        site: anytime_core::model::SiteId,
-        id: ConversationId,
-    ) -> StoreResult<BTreeMap<MessageId, MessageDetails>> {
-        let site = site.to_string();
-        self.store.db.read(move |conn| load(conn, &site, id)).await
-    }
-}

@@ -32,7 +32,26 @@ pub struct MessagesRead {
     pub attachments: Vec<Attachment>,
 }
 
+type Extras = (BTreeMap<MessageId, MessageDetails>, Vec<Attachment>);
+
+fn extras_in(conn: &rusqlite::Connection, site: &str, id: ConversationId) -> StoreResult<Extras> {
+    Ok((
+        crate::message_details::load(conn, site, id)?,
+        of_conversation_in(conn, site, id)?,
+    ))
+}
+
 impl Conversations<'_> {
+    /// The details and attachments of a conversation's messages, read together (what a
+    /// reply or a create shows with its messages).
+    pub async fn message_extras(&self, site: SiteId, id: ConversationId) -> StoreResult<Extras> {
+        let site = site.to_string();
+        self.store
+            .db
+            .read(move |conn| extras_in(conn, &site, id))
+            .await
+    }
+
     /// The conversation for `agent`, with its messages when `with_messages`.
     pub async fn whole(
         &self,
@@ -48,10 +67,11 @@ impl Conversations<'_> {
                 let conversation =
                     ok_or_not_found(crate::conversations::load(conn, &site, id)?, "conversation")?;
                 let messages = if with_messages {
+                    let (details, attachments) = extras_in(conn, &site, id)?;
                     Some(MessagesRead {
                         messages: crate::conversations::load_messages(conn, &site, id)?,
-                        details: crate::message_details::load(conn, &site, id)?,
-                        attachments: of_conversation_in(conn, &site, id)?,
+                        details,
+                        attachments,
                     })
                 } else {
                     None

@@ -160,16 +160,10 @@ impl Lookup {
     /// Loads what conversation `id` holds; a read failure shows no extras rather than
     /// failing the whole view.
     pub async fn load(app: &AppState, site: SiteId, id: ConversationId) -> Lookup {
-        let details = app
+        let (details, attachments) = app
             .store
             .conversations()
-            .message_details(site, id)
-            .await
-            .unwrap_or_default();
-        let attachments = app
-            .store
-            .attachments()
-            .of_conversation(site, id)
+            .message_extras(site, id)
             .await
             .unwrap_or_default();
         Lookup::of(details, attachments)

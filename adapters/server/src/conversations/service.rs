@@ -183,6 +183,7 @@ async fn apply_in(
     build: impl FnOnce(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<ConversationChange> {
     let prepared = intake::prepare(app, site).await?;
+    let allocation = prepared.rules.allocation.clone();
     // Set inside the transaction when the change may free an agent's capacity.
     let frees = Arc::new(AtomicBool::new(false));
     let flag = frees.clone();
@@ -203,7 +204,7 @@ async fn apply_in(
                 build(ids.message),
             )?;
             flag.store(
-                queue::frees_capacity(&before, &change.conversation),
+                queue::frees_capacity(&allocation, &before, &change.conversation),
                 Ordering::Relaxed,
             );
             let added = change.messages.iter().any(|m| m.id == ids.message);
@@ -231,6 +232,7 @@ pub async fn apply_each(
     build: impl Fn(MessageId) -> Action + Send + 'static,
 ) -> ApiResult<Vec<ConversationChange>> {
     let prepared = intake::prepare(app, caller.site_id).await?;
+    let allocation = prepared.rules.allocation.clone();
     let actor = actor(&caller);
     let frees = Arc::new(AtomicBool::new(false));
     let flag = frees.clone();
@@ -250,7 +252,7 @@ pub async fn apply_each(
                     actor,
                     build(ids.message),
                 )?;
-                if queue::frees_capacity(&before, &change.conversation) {
+                if queue::frees_capacity(&allocation, &before, &change.conversation) {
                     flag.store(true, Ordering::Relaxed);
                 }
                 Ok(change)
