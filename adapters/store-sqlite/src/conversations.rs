@@ -15,6 +15,7 @@ use anytime_core::CoreError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction};
+use std::collections::BTreeSet;
 
 /// Conversations: `store.conversations()`.
 pub struct Conversations<'a> {
@@ -593,130 +594,26 @@ impl Conversations<'_> {
         let site = site.to_string();
         self.store
             .db
+            .read(move |conn| list_in(conn, &site, query))
+            .await
+    }
+
+    /// [`Self::list`] and which of the page's conversations `agent` has a draft on, in one
+    /// read (the API's list shows `hasDraft` per caller).
+    pub async fn list_for(
+        &self,
+        site: anytime_core::model::SiteId,
+        query: ConversationQuery,
+        agent: AgentId,
+    ) -> StoreResult<(Vec<Conversation>, u64, BTreeSet<ConversationId>)> {
+        let site = site.to_string();
+        self.store
+            .db
             .read(move |conn| {
-                let mut cond = vec!["c.site_id = ?".to_string(), "c.is_deleted = ?".to_string()];
-                let mut params: Vec<Value> = vec![Value::Text(site.clone()), Value::Integer(i64::from(query.deleted))];
-                if !query.statuses.is_empty() {
-                    let marks = vec!["?"; query.statuses.len()].join(",");
-                    cond.push(format!("c.status IN ({marks})"));
-                    params.extend(query.statuses.iter().map(|s| Value::Text(s.as_str().into())));
-                    if !query.statuses.contains(&Status::Closed) {
-                        // Implied by the IN list, but SQLite only uses the partial index
-                        // `conversations_open` when the term is spelled out.
-                        cond.push("c.status <> 'closed'".into());
-                    }
-                }
-                if let Some(tag) = query.tag_id {
-                    cond.push("EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.site_id = c.site_id AND ct.conversation_id = c.id AND ct.tag_id = ?)".into());
-                    params.push(Value::Text(tag.to_string()));
-                }
-                // With keywords the matches drive the query (CROSS JOIN fixes the loop order):
-                // planned freely, SQLite walked every conversation of the site and tested
-                // each against the match list, 190 ms at a million conversations. The site
-                // of each match comes from the small key table (the FTS table holds only text).
-                let keywords = query.keywords.as_deref().and_then(fts_query);
-                let from = if let Some(q) = keywords.clone() {
-                    params.insert(0, Value::Text(site.clone()));
-                    params.insert(0, Value::Text(q));
-                    "(SELECT DISTINCT k.conversation_id AS cid FROM conversation_search s
-                      CROSS JOIN conversation_search_keys k ON k.search_rowid = s.rowid
-                      WHERE s.conversation_search MATCH ? AND k.site_id = ?) m
-                     CROSS JOIN conversations c ON c.id = m.cid"
-                } else if !query.statuses.is_empty() && !query.statuses.contains(&Status::Closed) {
-                    if query.sort == ConversationSort::NextSlaBreach && !query.descending {
-                        // The console's default order, walked in the index: the page stops
-                        // after its rows instead of sorting every open conversation.
-                        "conversations c INDEXED BY conversations_open_by_breach"
-                    } else {
-                        // The working list: the open rows' own index (the window index
-                        // would read every recent one).
-                        "conversations c INDEXED BY conversations_open"
-                    }
-                } else if query.statuses.is_empty()
-                    && !query.conditions.is_empty()
-                    && query.time_from.is_some()
-                {
-                    // A filter's conditions over the activity window: left to itself the
-                    // planner preferred an index on a condition's column (every high-priority
-                    // conversation of the site, each row read to test the window: 0.9 s at a
-                    // million). The window index covers the usual filter and sort columns.
-                    "conversations c INDEXED BY conversations_by_window"
-                } else {
-                    "conversations c"
-                };
-                if let Some(from) = query.time_from {
-                    cond.push("coalesce(c.last_replied_time, c.created_time) >= ?".into());
-                    params.push(Value::Text(ts(from)));
-                }
-                if let Some(to) = query.time_to {
-                    cond.push("coalesce(c.last_replied_time, c.created_time) <= ?".into());
-                    params.push(Value::Text(ts(to)));
-                }
-                if let Some(ids) = &query.ids {
-                    // One JSON parameter, whatever the count (no bound-variable limit).
-                    let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
-                    cond.push("c.id IN (SELECT value FROM json_each(?))".into());
-                    params.push(Value::Text(serde_json::to_string(&list).map_err(json_err)?));
-                }
-                let ctx = Context { time_zone: query.time_zone, ..Default::default() };
-                for set in &query.conditions {
-                    let p = predicate(set, &ctx);
-                    cond.push(format!("({})", p.sql));
-                    params.extend(p.params);
-                }
-                let cond = cond.join(" AND ");
-                let count = |params: &[Value]| -> StoreResult<i64> {
-                    Ok(conn
-                        .prepare(&format!("SELECT count(*) FROM {from} WHERE {cond}"))?
-                        .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?)
-                };
-                // A search counts in the page's own pass (`count(*) OVER ()`): its matches
-                // are read once, not once for the count and again for the page. Lists keep
-                // the separate count, which reads a covering index and lets the page stop
-                // after its last row.
-                let total = if keywords.is_some() { None } else { Some(count(&params)?) };
-                let dir = if query.descending { "DESC" } else { "ASC" };
-                // NULLs (never replied, no SLA) go last either way.
-                let key = match query.sort {
-                    ConversationSort::NextSlaBreach => "c.next_breach_at IS NULL, c.next_breach_at",
-                    ConversationSort::LastReplyTime => "c.last_replied_time IS NULL, c.last_replied_time",
-                    ConversationSort::LastActivityTime => "c.last_activity_time",
-                    ConversationSort::Priority => "c.priority_rank",
-                    ConversationSort::Status => "c.status_rank",
-                };
-                let order = key
-                    .split(", ")
-                    .map(|k| if k.ends_with("IS NULL") { k.to_string() } else { format!("{k} {dir}") })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let mut page_params = params.clone();
-                page_params.push(Value::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
-                page_params.push(Value::Integer(i64::try_from(query.offset).unwrap_or(i64::MAX)));
-                let window = if total.is_none() { ", count(*) OVER ()" } else { "" };
-                // The page's ids first (from an index that covers the filter and the sort,
-                // where one does), then its snapshots by key: sorting whole snapshots read
-                // every matching row's JSON only to keep 50 of them.
-                let rows = conn
-                    .prepare(&format!(
-                        "SELECT c.id{window} FROM {from} WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
-                    ))?
-                    .query_map(rusqlite::params_from_iter(page_params.iter()), |r| {
-                        Ok((r.get::<_, i64>(0)?, if total.is_none() { r.get::<_, i64>(1)? } else { 0 }))
-                    })?
-                    .collect::<Result<Vec<_>, _>>()?;
-                let total = match (total, rows.first()) {
-                    (Some(n), _) => n,
-                    (None, Some((_, n))) => *n,
-                    // A page past the end shows no row to carry the count.
-                    (None, None) if query.offset > 0 => count(&params)?,
-                    (None, None) => 0,
-                };
-                let mut list = Vec::with_capacity(rows.len());
-                for (id, _) in &rows {
-                    // Same read transaction: every listed id is there.
-                    list.extend(load(conn, &site, ConversationId(*id))?);
-                }
-                Ok((list, u64::try_from(total).unwrap_or(0)))
+                let (list, total) = list_in(conn, &site, query)?;
+                let ids: Vec<ConversationId> = list.iter().map(|c| c.id).collect();
+                let drafted = crate::drafts::drafted_in(conn, &site, agent, &ids)?;
+                Ok((list, total, drafted))
             })
             .await
     }
@@ -789,6 +686,165 @@ impl Conversations<'_> {
             })
             .await
     }
+}
+
+/// One page of matching conversations and the number of matches, in the caller's read.
+fn list_in(
+    conn: &Connection,
+    site: &str,
+    query: ConversationQuery,
+) -> StoreResult<(Vec<Conversation>, u64)> {
+    let site = site.to_string();
+    let mut cond = vec!["c.site_id = ?".to_string(), "c.is_deleted = ?".to_string()];
+    let mut params: Vec<Value> = vec![
+        Value::Text(site.clone()),
+        Value::Integer(i64::from(query.deleted)),
+    ];
+    if !query.statuses.is_empty() {
+        let marks = vec!["?"; query.statuses.len()].join(",");
+        cond.push(format!("c.status IN ({marks})"));
+        params.extend(
+            query
+                .statuses
+                .iter()
+                .map(|s| Value::Text(s.as_str().into())),
+        );
+        if !query.statuses.contains(&Status::Closed) {
+            // Implied by the IN list, but SQLite only uses the partial index
+            // `conversations_open` when the term is spelled out.
+            cond.push("c.status <> 'closed'".into());
+        }
+    }
+    if let Some(tag) = query.tag_id {
+        cond.push("EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.site_id = c.site_id AND ct.conversation_id = c.id AND ct.tag_id = ?)".into());
+        params.push(Value::Text(tag.to_string()));
+    }
+    // With keywords the matches drive the query (CROSS JOIN fixes the loop order):
+    // planned freely, SQLite walked every conversation of the site and tested
+    // each against the match list, 190 ms at a million conversations. The site
+    // of each match comes from the small key table (the FTS table holds only text).
+    let keywords = query.keywords.as_deref().and_then(fts_query);
+    let from = if let Some(q) = keywords.clone() {
+        params.insert(0, Value::Text(site.clone()));
+        params.insert(0, Value::Text(q));
+        "(SELECT DISTINCT k.conversation_id AS cid FROM conversation_search s
+          CROSS JOIN conversation_search_keys k ON k.search_rowid = s.rowid
+          WHERE s.conversation_search MATCH ? AND k.site_id = ?) m
+         CROSS JOIN conversations c ON c.id = m.cid"
+    } else if !query.statuses.is_empty() && !query.statuses.contains(&Status::Closed) {
+        if query.sort == ConversationSort::NextSlaBreach && !query.descending {
+            // The console's default order, walked in the index: the page stops
+            // after its rows instead of sorting every open conversation.
+            "conversations c INDEXED BY conversations_open_by_breach"
+        } else {
+            // The working list: the open rows' own index (the window index
+            // would read every recent one).
+            "conversations c INDEXED BY conversations_open"
+        }
+    } else if query.statuses.is_empty() && !query.conditions.is_empty() && query.time_from.is_some()
+    {
+        // A filter's conditions over the activity window: left to itself the
+        // planner preferred an index on a condition's column (every high-priority
+        // conversation of the site, each row read to test the window: 0.9 s at a
+        // million). The window index covers the usual filter and sort columns.
+        "conversations c INDEXED BY conversations_by_window"
+    } else {
+        "conversations c"
+    };
+    if let Some(from) = query.time_from {
+        cond.push("coalesce(c.last_replied_time, c.created_time) >= ?".into());
+        params.push(Value::Text(ts(from)));
+    }
+    if let Some(to) = query.time_to {
+        cond.push("coalesce(c.last_replied_time, c.created_time) <= ?".into());
+        params.push(Value::Text(ts(to)));
+    }
+    if let Some(ids) = &query.ids {
+        // One JSON parameter, whatever the count (no bound-variable limit).
+        let list: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        cond.push("c.id IN (SELECT value FROM json_each(?))".into());
+        params.push(Value::Text(serde_json::to_string(&list).map_err(json_err)?));
+    }
+    let ctx = Context {
+        time_zone: query.time_zone,
+        ..Default::default()
+    };
+    for set in &query.conditions {
+        let p = predicate(set, &ctx);
+        cond.push(format!("({})", p.sql));
+        params.extend(p.params);
+    }
+    let cond = cond.join(" AND ");
+    let count = |params: &[Value]| -> StoreResult<i64> {
+        Ok(conn
+            .prepare(&format!("SELECT count(*) FROM {from} WHERE {cond}"))?
+            .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?)
+    };
+    // A search counts in the page's own pass (`count(*) OVER ()`): its matches
+    // are read once, not once for the count and again for the page. Lists keep
+    // the separate count, which reads a covering index and lets the page stop
+    // after its last row.
+    let total = if keywords.is_some() {
+        None
+    } else {
+        Some(count(&params)?)
+    };
+    let dir = if query.descending { "DESC" } else { "ASC" };
+    // NULLs (never replied, no SLA) go last either way.
+    let key = match query.sort {
+        ConversationSort::NextSlaBreach => "c.next_breach_at IS NULL, c.next_breach_at",
+        ConversationSort::LastReplyTime => "c.last_replied_time IS NULL, c.last_replied_time",
+        ConversationSort::LastActivityTime => "c.last_activity_time",
+        ConversationSort::Priority => "c.priority_rank",
+        ConversationSort::Status => "c.status_rank",
+    };
+    let order = key
+        .split(", ")
+        .map(|k| {
+            if k.ends_with("IS NULL") {
+                k.to_string()
+            } else {
+                format!("{k} {dir}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut page_params = params.clone();
+    page_params.push(Value::Integer(
+        i64::try_from(query.limit).unwrap_or(i64::MAX),
+    ));
+    page_params.push(Value::Integer(
+        i64::try_from(query.offset).unwrap_or(i64::MAX),
+    ));
+    let window = if total.is_none() {
+        ", count(*) OVER ()"
+    } else {
+        ""
+    };
+    // The page's ids first (from an index that covers the filter and the sort,
+    // where one does), then its snapshots by key: sorting whole snapshots read
+    // every matching row's JSON only to keep 50 of them.
+    let rows = conn
+        .prepare(&format!(
+            "SELECT c.id{window} FROM {from} WHERE {cond} ORDER BY {order}, c.id {dir} LIMIT ? OFFSET ?"
+        ))?
+        .query_map(rusqlite::params_from_iter(page_params.iter()), |r| {
+            Ok((r.get::<_, i64>(0)?, if total.is_none() { r.get::<_, i64>(1)? } else { 0 }))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = match (total, rows.first()) {
+        (Some(n), _) => n,
+        (None, Some((_, n))) => *n,
+        // A page past the end shows no row to carry the count.
+        (None, None) if query.offset > 0 => count(&params)?,
+        (None, None) => 0,
+    };
+    let mut list = Vec::with_capacity(rows.len());
+    for (id, _) in &rows {
+        // Same read transaction: every listed id is there.
+        list.extend(load(conn, &site, ConversationId(*id))?);
+    }
+    Ok((list, u64::try_from(total).unwrap_or(0)))
 }
 
 #[cfg(test)]

@@ -192,20 +192,6 @@ impl Drafts<'_> {
             })
             .await
     }
-
-    /// Which of `ids` the agent has a draft of (`hasDraft` is per caller).
-    pub async fn drafted(
-        &self,
-        site: SiteId,
-        agent: AgentId,
-        ids: Vec<ConversationId>,
-    ) -> StoreResult<BTreeSet<ConversationId>> {
-        let site = site.to_string();
-        self.store
-            .db
-            .read(move |conn| drafted_in(conn, &site, agent, &ids))
-            .await
-    }
 }
 
 /// Which of `ids` the agent has a draft on, in the caller's transaction.

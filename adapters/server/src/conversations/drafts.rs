@@ -13,7 +13,6 @@ use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -202,28 +201,6 @@ async fn delete(
         .delete(caller.site_id, ConversationId(id), caller.agent_id)
         .await?;
     Ok(no_content())
-}
-
-/// Sets `hasDraft` on conversation views for the caller (one query for the whole page).
-pub async fn mark(app: &AppState, caller: &Caller, views: &mut [Value]) {
-    let ids: Vec<ConversationId> = views
-        .iter()
-        .filter_map(|v| v["id"].as_i64().map(ConversationId))
-        .collect();
-    let drafted = app
-        .store
-        .drafts()
-        .drafted(caller.site_id, caller.agent_id, ids)
-        .await
-        .unwrap_or_default();
-    for v in views {
-        let has = v["id"]
-            .as_i64()
-            .is_some_and(|id| drafted.contains(&ConversationId(id)));
-        if let Value::Object(map) = v {
-            map.insert("hasDraft".into(), Value::Bool(has));
-        }
-    }
 }
 
 pub fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {

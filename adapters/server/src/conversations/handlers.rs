@@ -326,10 +326,10 @@ async fn list_in(
             return Err(ApiError::invalid("timeFrom", "must not be after timeTo"));
         }
     }
-    let (list, total) = app
+    let (list, total, drafted) = app
         .store
         .conversations()
-        .list(
+        .list_for(
             caller.site_id,
             ConversationQuery {
                 deleted: bin == Bin::Deleted,
@@ -346,13 +346,15 @@ async fn list_in(
                 // Dates of conditions in UTC, as the core's default context.
                 ..Default::default()
             },
+            caller.agent_id,
         )
         .await?;
     let mut conversations = Vec::with_capacity(list.len());
     for c in &list {
-        conversations.push(includes::conversation(app, caller.site_id, c, &include, None).await);
+        let mut view = includes::conversation(app, caller.site_id, c, &include, None).await;
+        view["hasDraft"] = Value::Bool(drafted.contains(&c.id));
+        conversations.push(view);
     }
-    super::drafts::mark(app, &caller, &mut conversations).await;
     Ok(Json(ConversationList {
         conversations,
         page: page.links(uri, total),
