@@ -157,7 +157,7 @@ fn test(source: &Source, test: &Test, zone: TimeZone) -> Predicate {
         Test::Float(order, x) => number(source, "anytime_float", *order, Value::Real(*x)),
         Test::Date(op, operand) => {
             let want = match operand {
-                DateOperand::Date(d) => *d,
+                DateOperand::Day(d) => *d,
                 DateOperand::At(t) => local_date(
                     *t,
                     &Context {

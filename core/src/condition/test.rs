@@ -25,11 +25,11 @@ pub enum DateOp {
     After,
 }
 
-/// A date operand: a plain date, or an instant whose local date depends on the time zone of
+/// A date operand: a calendar day, or an instant whose local date depends on the time zone of
 /// the evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateOperand {
-    Date(NaiveDate),
+    Day(NaiveDate),
     At(DateTime<Utc>),
 }
 
@@ -91,7 +91,7 @@ impl Check {
                 .is_some_and(|o| compare(order, o)),
             Test::Date(op, operand) => {
                 let want = match operand {
-                    DateOperand::Date(d) => *d,
+                    DateOperand::Day(d) => *d,
                     DateOperand::At(t) => local_date(*t, ctx),
                 };
                 source.date(conv, ctx).is_some_and(|have| match op {
@@ -217,14 +217,14 @@ fn single(value: Option<&FieldValue>) -> Result<&str, String> {
 fn date_operand(text: &str) -> Result<DateOperand, String> {
     let text = text.trim();
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(DateOperand::Date(d));
+        return Ok(DateOperand::Day(d));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(DateOperand::At(t.with_timezone(&Utc)));
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(DateOperand::Date(t.date()));
+            return Ok(DateOperand::Day(t.date()));
         }
     }
     Err(format!(
