@@ -5,8 +5,32 @@ use crate::{CoreError, CoreResult};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
+/// The names `call` answers, in SPEC §6 order (then this project's extensions): the list the
+/// wasm package and the fuzz target enumerate. A test checks each against `call`.
+const FUNCTIONS: &[&str] = &[
+    "addBusinessTime",
+    "businessTimeBetween",
+    "parseLogicalExpression",
+    "evaluateConditions",
+    "validateFields",
+    "computeSla",
+    "route",
+    "allocate",
+    "allocateWaiting",
+    "runTriggers",
+    "processInbound",
+    "applyCommand",
+    "admitConversation",
+];
+
+/// The names `call` answers, in SPEC §6 order.
+pub fn functions() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().copied()
+}
+
 /// Runs `function` on `input` (an object whose keys are the function's arguments; keys the
-/// function does not use are ignored).
+/// function does not use are ignored). A `match` rather than a table of function pointers:
+/// the table made the wasm module 7 KB gzip larger.
 pub fn call(function: &str, input: Value) -> CoreResult<Value> {
     match function {
         "validateFields" => run(input, |args| {
@@ -69,4 +93,42 @@ fn run<A: DeserializeOwned, R: Serialize>(
     })?;
     let result = f(args)?;
     serde_json::to_value(result).map_err(|e| CoreError::invalid("result", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_function_is_listed_once_and_unknown_names_are_refused() {
+        let listed: Vec<&str> = functions().collect();
+        for name in [
+            "addBusinessTime",
+            "businessTimeBetween",
+            "parseLogicalExpression",
+            "evaluateConditions",
+            "validateFields",
+            "computeSla",
+            "route",
+            "allocate",
+            "runTriggers",
+            "processInbound",
+            "applyCommand",
+        ] {
+            assert_eq!(
+                listed.iter().filter(|n| **n == name).count(),
+                1,
+                "{name} in {listed:?}"
+            );
+        }
+        assert_eq!(listed.len(), 13, "{listed:?}");
+        // Each listed name is one `call` dispatches (a typo would export a function that
+        // always fails with "unknown function").
+        for name in &listed {
+            let answer = call_line(name, "{}");
+            assert!(!answer.contains("unknown function"), "{name}: {answer}");
+        }
+        let answer = call_line("noSuchFunction", "{}");
+        assert!(answer.contains("unknown function"), "{answer}");
+    }
 }

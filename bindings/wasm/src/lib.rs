@@ -36,27 +36,12 @@ pub fn call_json(function: &str, line: &str) -> String {
     anytime_core::eval::call_line(function, line)
 }
 
-/// The core functions the package exposes, in SPEC §6 order (`js/wrap.js` lists the same).
-pub const FUNCTIONS: &[&str] = &[
-    "addBusinessTime",
-    "businessTimeBetween",
-    "parseLogicalExpression",
-    "evaluateConditions",
-    "validateFields",
-    "computeSla",
-    "route",
-    "allocate",
-    "allocateWaiting",
-    "runTriggers",
-    "processInbound",
-    "applyCommand",
-    "admitConversation",
-];
-
 /// The names of the exported core functions, so a caller can list what this build offers.
 #[wasm_bindgen(js_name = functionNames)]
 pub fn function_names() -> Vec<String> {
-    FUNCTIONS.iter().map(|f| (*f).to_string()).collect()
+    anytime_core::eval::functions()
+        .map(str::to_string)
+        .collect()
 }
 
 /// The message of the last panic, if any (read and cleared by the JS wrapper after a trap).
@@ -69,43 +54,4 @@ pub fn take_panic_message() -> Option<String> {
 #[wasm_bindgen(start)]
 pub fn start() {
     panic::install_hook();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::FUNCTIONS;
-
-    /// Every exported name must be one the core's entry point knows: a typo here would
-    /// export a function that always fails with "unknown function".
-    #[test]
-    fn every_export_is_a_core_function() {
-        for name in FUNCTIONS {
-            let answer = anytime_core::eval::call_line(name, "{}");
-            assert!(
-                !answer.contains("unknown function"),
-                "{name} is not a core function: {answer}"
-            );
-        }
-        let answer = anytime_core::eval::call_line("noSuchFunction", "{}");
-        assert!(answer.contains("unknown function"), "{answer}");
-    }
-
-    #[test]
-    fn spec_table_is_covered() {
-        for name in [
-            "addBusinessTime",
-            "businessTimeBetween",
-            "parseLogicalExpression",
-            "evaluateConditions",
-            "validateFields",
-            "computeSla",
-            "route",
-            "allocate",
-            "runTriggers",
-            "processInbound",
-            "applyCommand",
-        ] {
-            assert!(FUNCTIONS.contains(&name), "{name} is not exported");
-        }
-    }
 }

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as anytime from "../pkg/node.js";
+import raw from "../pkg/nodejs/anytime_wasm.js";
 import { evalLike } from "./canonical.js";
 
 const CORE_CODES = new Set(["validationFailed", "conflict", "notFound"]);
@@ -31,6 +32,11 @@ test("every SPEC §6 function is exported", () => {
   ]) {
     assert.equal(typeof anytime[name], "function", name);
     assert.ok(anytime.FUNCTIONS.includes(name), name);
+  }
+  // The package's names are the core's own list (`anytime_core::eval::functions`), in order.
+  assert.deepEqual([...anytime.FUNCTIONS], raw.functionNames());
+  for (const name of anytime.FUNCTIONS) {
+    assert.equal(typeof anytime[name], "function", name);
   }
 });
 
