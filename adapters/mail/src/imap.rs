@@ -232,21 +232,12 @@ impl Mailbox {
         if uids.is_empty() {
             return Ok(Vec::new());
         }
-        let sizes: Vec<(u32, u32)> = bounded(self.timeout, "UID FETCH (RFC822.SIZE)", async {
-            let fetches: Vec<_> = self
-                .session
-                .uid_fetch(uid_set(uids), "(UID RFC822.SIZE)")
-                .await?
-                .try_collect()
-                .await?;
-            Ok::<_, async_imap::error::Error>(
-                fetches
-                    .iter()
-                    .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
-                    .collect(),
-            )
-        })
-        .await?;
+        let sizes: Vec<(u32, u32)> = self
+            .uid_fetch(self.timeout, uids, "(UID RFC822.SIZE)")
+            .await?
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+            .collect();
         let (small, large): (Vec<_>, Vec<_>) = sizes
             .into_iter()
             .partition(|(_, size)| *size <= MAX_MESSAGE_BYTES);
@@ -256,30 +247,35 @@ impl Mailbox {
             .map(|(uid, size)| Fetched::TooLarge { uid, size })
             .collect();
         if !wanted.is_empty() {
-            let bodies: Vec<Fetched> = bounded(FETCH_TIMEOUT, "UID FETCH (BODY.PEEK[])", async {
-                let fetches: Vec<_> = self
-                    .session
-                    .uid_fetch(uid_set(&wanted), "(UID BODY.PEEK[])")
-                    .await?
-                    .try_collect()
-                    .await?;
-                Ok::<_, async_imap::error::Error>(
-                    fetches
-                        .iter()
-                        .filter_map(|f| {
-                            Some(Fetched::Message {
-                                uid: f.uid?,
-                                raw: f.body()?.to_vec(),
-                            })
-                        })
-                        .collect(),
-                )
-            })
-            .await?;
-            out.extend(bodies);
+            let bodies = self
+                .uid_fetch(FETCH_TIMEOUT, &wanted, "(UID BODY.PEEK[])")
+                .await?;
+            out.extend(bodies.iter().filter_map(|f| {
+                Some(Fetched::Message {
+                    uid: f.uid?,
+                    raw: f.body()?.to_vec(),
+                })
+            }));
         }
         out.sort_by_key(Fetched::uid);
         Ok(out)
+    }
+
+    /// `UID FETCH` of `query` for these UIDs, every answer collected within `limit`.
+    async fn uid_fetch(
+        &mut self,
+        limit: Duration,
+        uids: &[u32],
+        query: &str,
+    ) -> Result<Vec<async_imap::types::Fetch>, String> {
+        bounded(limit, &format!("UID FETCH {query}"), async {
+            self.session
+                .uid_fetch(uid_set(uids), query)
+                .await?
+                .try_collect()
+                .await
+        })
+        .await
     }
 
     /// Deletes these messages: `\Deleted`, then UID EXPUNGE (UIDPLUS) or EXPUNGE.

@@ -144,8 +144,8 @@ async fn account_task(
     let mut shown = Shown::default();
     let mut backoff = FIRST_BACKOFF;
     loop {
-        let Some(err) = session(&app, site, &account, &mut shown, &mut backoff, &mut stopped).await
-        else {
+        let read = read_until_stopped(&app, site, &account, &mut shown, &mut backoff, &mut stopped);
+        let Err(err) = read.await else {
             return;
         };
         tracing::warn!(site = %site, account = %id, error = %err, retry_in = ?backoff, "IMAP ingestion");
@@ -176,20 +176,6 @@ async fn show(
             tracing::warn!(site = %site, account = %id, error = %e, "cannot record the IMAP status")
         }
     }
-}
-
-/// One connection's life: why it failed, or `None` when the supervisor stopped it.
-async fn session(
-    app: &AppState,
-    site: SiteId,
-    account: &Value,
-    shown: &mut Shown,
-    backoff: &mut Duration,
-    stopped: &mut watch::Receiver<()>,
-) -> Option<String> {
-    read_until_stopped(app, site, account, shown, backoff, stopped)
-        .await
-        .err()
 }
 
 /// Reads the mailbox until stopped (`Ok`) or failed. Stopping is honoured only while
