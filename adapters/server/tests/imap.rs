@@ -123,23 +123,7 @@ fn idle_ingests_once_across_a_restart() {
 
     let list = wait_conversations(&s, &admin, 1);
     let c = &list[0];
-    assert_eq!(c["subject"], "Printer on fire");
-    assert_eq!(c["channel"], "email");
-    assert_eq!(c["receivedFrom"], "alice@localhost");
-    let contact = s.get(
-        &format!("/api/v3/contacts/{}", c["contactId"].as_str().unwrap()),
-        &admin,
-    );
-    assert_eq!(contact.json()["contact"]["email"], "bob@cust.localhost");
-    assert_eq!(contact.json()["contact"]["name"], "Bob Customer");
-    let msgs = s
-        .get(&format!("{API}/conversations/{}/messages", c["id"]), &admin)
-        .json()["messages"]
-        .clone();
-    assert_eq!(
-        msgs[0]["plainBody"].as_str().map(str::trim),
-        Some("It burns.")
-    );
+    let msgs = common::mail::assert_printer_mail(&s, &admin, c, "bob@cust.localhost");
     assert_eq!(msgs[0]["source"], "email");
     assert_eq!(msgs[0]["from"], "bob@cust.localhost");
     assert_eq!(msgs[0]["to"], "alice@localhost");

@@ -184,3 +184,36 @@ pub fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
         })
         .map(|l| l[name.len() + 1..].trim())
 }
+
+/// The first mail of the email scenarios (Bob Customer's "Printer on fire", body "It burns.",
+/// to alice@localhost), as conversation `c` must show it whichever way it came in: channel,
+/// receiving address, the contact made from the sender, the first message. Returns the
+/// conversation's messages.
+pub fn assert_printer_mail(
+    s: &super::Server,
+    admin: &super::Cred,
+    c: &serde_json::Value,
+    sender: &str,
+) -> serde_json::Value {
+    assert_eq!(c["subject"], "Printer on fire");
+    assert_eq!(c["channel"], "email");
+    assert_eq!(c["receivedFrom"], "alice@localhost");
+    let contact = s.get(
+        &format!("/api/v3/contacts/{}", c["contactId"].as_str().unwrap()),
+        admin,
+    );
+    assert_eq!(contact.json()["contact"]["email"], sender);
+    assert_eq!(contact.json()["contact"]["name"], "Bob Customer");
+    let msgs = s
+        .get(
+            &format!("/api/v3/anytime/conversations/{}/messages", c["id"]),
+            admin,
+        )
+        .json()["messages"]
+        .clone();
+    assert_eq!(
+        msgs[0]["plainBody"].as_str().map(str::trim),
+        Some("It burns.")
+    );
+    msgs
+}
