@@ -1,13 +1,13 @@
 //! Agents, their department memberships and API keys.
 
 use crate::error::{StoreError, StoreResult};
+use crate::memberships::By;
 use crate::model::{Agent, AgentChanges, Credential, KeyHash, NewAgent, Role};
 use crate::sql::{ok_or_not_found, time_at, unique_as_conflict, uuid_at};
 use crate::{time, Store};
 use anytime_core::model::{AgentId, AgentStatus, DepartmentId, SiteId};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
-use std::collections::BTreeMap;
 
 /// Agents: `store.agents()`.
 pub struct Agents<'a> {
@@ -199,18 +199,7 @@ fn require_agent(tx: &Transaction<'_>, site: SiteId, id: AgentId) -> StoreResult
 
 /// [`Agents::list`] on a connection (also read with the rest of a site's intake parts).
 pub(crate) fn list_in(conn: &Connection, site: SiteId) -> StoreResult<Vec<Agent>> {
-    let mut memberships: BTreeMap<String, Vec<DepartmentId>> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT agent_id, department_id FROM department_members WHERE site_id = ?1
-             ORDER BY agent_id, department_id",
-    )?;
-    let mut rows = stmt.query([site.to_string()])?;
-    while let Some(row) = rows.next()? {
-        memberships
-            .entry(row.get(0)?)
-            .or_default()
-            .push(DepartmentId(uuid_at(row, 1)?));
-    }
+    let mut memberships = crate::memberships::of_site(conn, site, By::Agent)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {AGENT_COLUMNS} FROM agents WHERE site_id = ?1 ORDER BY name, id"
     ))?;
@@ -220,7 +209,10 @@ pub(crate) fn list_in(conn: &Connection, site: SiteId) -> StoreResult<Vec<Agent>
             agent.map(|mut agent| {
                 agent.department_ids = memberships
                     .remove(&agent.id.to_string())
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(DepartmentId)
+                    .collect();
                 agent
             })
         })

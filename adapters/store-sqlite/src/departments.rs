@@ -1,12 +1,12 @@
 //! Departments and their members.
 
 use crate::error::{StoreError, StoreResult};
+use crate::memberships::By;
 use crate::model::{Department, DepartmentChanges, NewDepartment};
 use crate::sql::{ok_or_not_found, time_at, unique_as_conflict, uuid_at};
 use crate::{time, Store};
 use anytime_core::model::{AgentId, DepartmentId, SiteId};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
-use std::collections::BTreeMap;
 
 /// Departments: `store.departments()`.
 pub struct Departments<'a> {
@@ -77,18 +77,7 @@ const DUPLICATE: &str = "a department with this name already exists";
 
 /// [`Departments::list`] on a connection (also read with the rest of a site's intake parts).
 pub(crate) fn list_in(conn: &Connection, site: SiteId) -> StoreResult<Vec<Department>> {
-    let mut members: BTreeMap<String, Vec<AgentId>> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT department_id, agent_id FROM department_members WHERE site_id = ?1
-             ORDER BY department_id, agent_id",
-    )?;
-    let mut rows = stmt.query([site.to_string()])?;
-    while let Some(row) = rows.next()? {
-        members
-            .entry(row.get(0)?)
-            .or_default()
-            .push(AgentId(uuid_at(row, 1)?));
-    }
+    let mut members = crate::memberships::of_site(conn, site, By::Department)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM departments WHERE site_id = ?1 ORDER BY name, id"
     ))?;
@@ -96,7 +85,12 @@ pub(crate) fn list_in(conn: &Connection, site: SiteId) -> StoreResult<Vec<Depart
         .query_map([site.to_string()], from_row)?
         .map(|d| {
             d.map(|mut d| {
-                d.members = members.remove(&d.id.to_string()).unwrap_or_default();
+                d.members = members
+                    .remove(&d.id.to_string())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(AgentId)
+                    .collect();
                 d
             })
         })

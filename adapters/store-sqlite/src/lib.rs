@@ -42,6 +42,7 @@ mod filters;
 mod inbound;
 mod junk;
 mod mailboxes;
+mod memberships;
 mod message_details;
 mod migrate;
 mod model;
