@@ -32,7 +32,7 @@ pub use candidates::{
     counted_added_load, counted_load, counts_towards_load, resolve_rule, Eligibility, ResolvedRule,
 };
 pub use preferences::{AgentPreference, AgentPreferences};
-pub use queue::{allocate_waiting, queue_order, QueueAssignment, QueueRun};
+pub use queue::{allocate_waiting, frees_capacity, queue_order, QueueAssignment, QueueRun};
 pub use settings::{
     AllocationStrategy, AllocationTo, AutoAllocationSetting, DefaultAllocationRule,
     DepartmentAllocationRule, MaxConversations,

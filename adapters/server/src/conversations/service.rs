@@ -204,7 +204,11 @@ async fn apply_in(
                 build(ids.message),
             )?;
             flag.store(
-                queue::frees_capacity(&allocation, &before, &change.conversation),
+                anytime_core::allocation::frees_capacity(
+                    &allocation,
+                    &before,
+                    &change.conversation,
+                ),
                 Ordering::Relaxed,
             );
             let added = change.messages.iter().any(|m| m.id == ids.message);
@@ -252,7 +256,11 @@ pub async fn apply_each(
                     actor,
                     build(ids.message),
                 )?;
-                if queue::frees_capacity(&allocation, &before, &change.conversation) {
+                if anytime_core::allocation::frees_capacity(
+                    &allocation,
+                    &before,
+                    &change.conversation,
+                ) {
                     flag.store(true, Ordering::Relaxed);
                 }
                 Ok(change)

@@ -8,9 +8,7 @@
 use super::intake::{after_change, agents_with_loads, allocation_state, changed_state, prepare};
 use crate::app::AppState;
 use crate::http::ApiResult;
-use anytime_core::allocation::{
-    allocate_waiting, counts_towards_load, AllocationConversation, AutoAllocationSetting,
-};
+use anytime_core::allocation::{allocate_waiting, AllocationConversation};
 use anytime_core::conversation::{apply_command, Action, Actor, Command, Env, Update};
 use anytime_core::model::{Conversation, SiteId};
 use anytime_store::ConversationChange;
@@ -74,97 +72,5 @@ pub async fn run_logged(app: &AppState, site: SiteId) {
         Ok(0) => {}
         Ok(n) => tracing::info!(assigned = n, "waiting conversations allocated"),
         Err(e) => tracing::warn!(error = ?e, "allocation queue failed"),
-    }
-}
-
-/// Whether a change may have freed capacity, so the queue should run after it: allocation is
-/// on, and the conversation stopped counting towards its agent's load (closed, deleted, moved
-/// to a status the settings exclude) or left that agent. A reply that moves a conversation
-/// between two counted statuses frees nothing, and skips the queue's write transaction.
-pub fn frees_capacity(
-    settings: &AutoAllocationSetting,
-    before: &Conversation,
-    after: &Conversation,
-) -> bool {
-    let counted = |c: &Conversation| {
-        c.agent_assignee_id.is_some() && !c.is_deleted && counts_towards_load(settings, c.status)
-    };
-    settings.enable
-        && counted(before)
-        && (!counted(after) || after.agent_assignee_id != before.agent_assignee_id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use anytime_core::model::{AgentId, Status};
-    use uuid::Uuid;
-
-    fn assigned(agent: u128, status: Status) -> Conversation {
-        Conversation {
-            agent_assignee_id: Some(AgentId(Uuid::from_u128(agent))),
-            status,
-            ..Conversation::default()
-        }
-    }
-
-    #[test]
-    fn only_a_change_that_frees_a_counted_slot_runs_the_queue() {
-        let on = AutoAllocationSetting {
-            enable: true,
-            ..AutoAllocationSetting::default()
-        };
-        let new = assigned(1, Status::New);
-        // Between two counted statuses: nothing freed (a reply's usual new → pendingExternal).
-        assert!(!frees_capacity(
-            &on,
-            &new,
-            &assigned(1, Status::PendingExternal)
-        ));
-        assert!(!frees_capacity(&on, &new, &new));
-        // Closed, deleted, reassigned, unassigned: freed.
-        assert!(frees_capacity(&on, &new, &assigned(1, Status::Closed)));
-        let deleted = Conversation {
-            is_deleted: true,
-            ..new.clone()
-        };
-        assert!(frees_capacity(&on, &new, &deleted));
-        assert!(frees_capacity(&on, &new, &assigned(2, Status::New)));
-        let unassigned = Conversation {
-            agent_assignee_id: None,
-            ..new.clone()
-        };
-        assert!(frees_capacity(&on, &new, &unassigned));
-        // A status the settings exclude from the load frees the slot.
-        let excluding = AutoAllocationSetting {
-            exclude_pending_external: true,
-            exclude_on_hold: true,
-            ..on.clone()
-        };
-        assert!(frees_capacity(
-            &excluding,
-            &new,
-            &assigned(1, Status::PendingExternal)
-        ));
-        assert!(frees_capacity(
-            &excluding,
-            &new,
-            &assigned(1, Status::OnHold)
-        ));
-        // Leaving a status that never counted frees nothing; a waiting one has no slot.
-        let held = assigned(1, Status::OnHold);
-        assert!(!frees_capacity(
-            &excluding,
-            &held,
-            &assigned(1, Status::Closed)
-        ));
-        assert!(!frees_capacity(
-            &on,
-            &unassigned,
-            &assigned(1, Status::Closed)
-        ));
-        // Allocation off: the queue never runs.
-        let off = AutoAllocationSetting::default();
-        assert!(!frees_capacity(&off, &new, &assigned(1, Status::Closed)));
     }
 }
